@@ -1,0 +1,255 @@
+//! References and values that need the whole ledger or the config: unique ids, systems,
+//! requirements, releases, paths, date order, SQL scripts.
+
+use super::{RepoFiles, check_path};
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::model::{Doc, Ledger, Status};
+use std::collections::BTreeMap;
+
+pub(super) fn check(
+    config: &Config,
+    ledger: &Ledger,
+    files: &dyn RepoFiles,
+    out: &mut Vec<Diagnostic>,
+) {
+    duplicates(
+        ledger.entries.iter().map(|e| (e.id.to_string(), &e.doc)),
+        out,
+    );
+    duplicates(
+        ledger.requirements.iter().map(|r| (r.id.clone(), &r.doc)),
+        out,
+    );
+    duplicates(ledger.releases.iter().map(|r| (r.id.clone(), &r.doc)), out);
+    let systems: Vec<&str> = config.systems.iter().map(|s| s.name.as_str()).collect();
+    for e in &ledger.entries {
+        let doc = &e.doc;
+        if system(config, &systems, &e.system, doc, "system", out) && !e.subsystem.is_empty() {
+            let subs = &config
+                .system(&e.system)
+                .map(|s| s.subsystems.clone())
+                .unwrap_or_default();
+            if !subs.contains(&e.subsystem) {
+                let help = match did_you_mean(&e.subsystem, subs.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? subsystems of {}: {}",
+                        e.system,
+                        subs.join(", ")
+                    ),
+                    None => format!("subsystems of {}: {}", e.system, subs.join(", ")),
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::UnknownSubsystem,
+                        &doc.path,
+                        doc.locs.of("subsystem"),
+                        format!("`{}` is not a subsystem of {}", e.subsystem, e.system),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        for (i, s) in e.related_systems.iter().enumerate() {
+            system(
+                config,
+                &systems,
+                s,
+                doc,
+                &format!("related_systems.{i}"),
+                out,
+            );
+        }
+        if let Some(r) = &e.requirement
+            && ledger.requirement(r).is_none()
+            && !ledger.broken.requirements.contains(r)
+        {
+            let ids = ledger.requirements.iter().map(|r| r.id.as_str());
+            out.push(unknown_ref(
+                Code::UnknownRequirement,
+                doc,
+                "requirement",
+                r,
+                ids,
+                "content/requirements/",
+            ));
+        }
+        if let Some(r) = &e.release
+            && ledger.release(r).is_none()
+            && !ledger.broken.releases.contains(r)
+        {
+            let ids = ledger.releases.iter().map(|r| r.id.as_str());
+            out.push(unknown_ref(
+                Code::UnknownRelease,
+                doc,
+                "release",
+                r,
+                ids,
+                "content/releases/",
+            ));
+        }
+        for (i, p) in e.sql_scripts.iter().enumerate() {
+            check_path(
+                p,
+                files,
+                &doc.path,
+                doc.locs.of(&format!("sql_scripts.{i}")),
+                "sql_scripts",
+                out,
+            );
+        }
+        order(
+            doc,
+            "planned_start",
+            e.planned_start,
+            "planned_finish",
+            e.planned_finish,
+            out,
+        );
+        order(
+            doc,
+            "test_start",
+            e.test_start,
+            "test_finish",
+            e.test_finish,
+            out,
+        );
+        let submitted = e
+            .status
+            .rank()
+            .is_some_and(|r| r >= Status::Submitted.rank().unwrap_or(2))
+            || e.status == Status::RolledBack;
+        if e.has_sql && e.sql_scripts.is_empty() && submitted {
+            out.push(
+                Diagnostic::new(Code::SqlMissing, &doc.path, doc.locs.of("has_sql"), format!("entry {} has SQL but lists no `sql_scripts` and is already `{}`", e.id, e.status))
+                    .with_help("list the scripts, e.g. `sql_scripts: [sql/0020_add_table.sql]`, or set `has_sql: false`"),
+            );
+        }
+    }
+    for r in &ledger.requirements {
+        if !r.system.is_empty() {
+            system(config, &systems, &r.system, &r.doc, "system", out);
+        }
+    }
+    for r in &ledger.releases {
+        for (i, p) in r.data_migration.scripts.iter().enumerate() {
+            check_path(
+                p,
+                files,
+                &r.doc.path,
+                r.doc.locs.of(&format!("data_migration.scripts.{i}")),
+                "data_migration.scripts",
+                out,
+            );
+        }
+        if let Some(p) = &r.runbook {
+            check_path(
+                p,
+                files,
+                &r.doc.path,
+                r.doc.locs.of("runbook"),
+                "runbook",
+                out,
+            );
+        }
+    }
+    for rb in &ledger.runbooks {
+        if !rb.system.is_empty() {
+            system(config, &systems, &rb.system, &rb.doc, "system", out);
+        }
+    }
+}
+
+fn duplicates<'a>(docs: impl Iterator<Item = (String, &'a Doc)>, out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<String, &Doc> = BTreeMap::new();
+    for (id, doc) in docs {
+        match first.get(&id) {
+            Some(other) => out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    &doc.path,
+                    doc.locs.of("id"),
+                    format!("id {id} is also used by {}", other.path),
+                )
+                .with_help("give this file the next free id (`opsledger new` picks one)"),
+            ),
+            None => {
+                first.insert(id, doc);
+            }
+        }
+    }
+}
+
+fn system(
+    config: &Config,
+    systems: &[&str],
+    name: &str,
+    doc: &Doc,
+    field: &str,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    if config.system(name).is_some() {
+        return true;
+    }
+    let help = match did_you_mean(name, systems.iter().copied()) {
+        Some(s) => {
+            format!("did you mean `{s}`? or declare it as a `[[systems]]` in opsledger.toml")
+        }
+        None => format!("declared systems: {}", systems.join(", ")),
+    };
+    out.push(
+        Diagnostic::new(
+            Code::UnknownSystem,
+            &doc.path,
+            doc.locs.of(field),
+            format!("system `{name}` is not declared in opsledger.toml"),
+        )
+        .with_help(help),
+    );
+    false
+}
+
+fn unknown_ref<'a>(
+    code: Code,
+    doc: &Doc,
+    field: &str,
+    value: &str,
+    ids: impl Iterator<Item = &'a str>,
+    folder: &str,
+) -> Diagnostic {
+    let ids: Vec<&str> = ids.collect();
+    let help = match did_you_mean(value, ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("create it under {folder}, or fix the id"),
+    };
+    Diagnostic::new(
+        code,
+        &doc.path,
+        doc.locs.of(field),
+        format!("`{field}` names `{value}`, which does not exist"),
+    )
+    .with_help(help)
+}
+
+fn order(
+    doc: &Doc,
+    a: &str,
+    start: Option<jiff::civil::Date>,
+    b: &str,
+    finish: Option<jiff::civil::Date>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(s), Some(f)) = (start, finish)
+        && s > f
+    {
+        out.push(
+            Diagnostic::new(
+                Code::DateOrder,
+                &doc.path,
+                doc.locs.of(b),
+                format!("`{b}` {f} is before `{a}` {s}"),
+            )
+            .with_help(format!("`{a}` must be on or before `{b}`")),
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! The command line: argument parsing, one file per command, printing and exit codes. The
+//! only module that prints, reads the clock or the environment.
+
+mod check;
+mod init;
+mod new;
+
+use crate::error::Error;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Turns a git repository of Markdown files into the static dashboard of a go-live ledger.
+#[derive(Debug, Parser)]
+#[command(name = "opsledger", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The ledger repository to work in.
+    #[arg(short = 'C', global = true, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every file of the ledger; exit 1 on any error.
+    Check(check::Args),
+    /// Write an example ledger repository into DIR (default: -C DIR).
+    Init(init::Args),
+    /// Create an entry, requirement or release with the next free id.
+    New(new::Args),
+}
+
+/// What a command ended with.
+pub enum Outcome {
+    Ok,
+    /// The content has errors (exit 1).
+    ContentErrors,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(a) => check::run(&cli.dir, a),
+        Command::Init(a) => init::run(&cli.dir, a),
+        Command::New(a) => new::run(&cli.dir, a),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::ContentErrors) => ExitCode::from(1),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe is not an error worth a message.
+fn out(text: &str) -> crate::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Today in the local time zone (the only clock read of a command that needs "today").
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}

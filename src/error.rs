@@ -1,0 +1,37 @@
+//! The tool's own failures (IO, git, output folder): one typed error. Problems in the user's
+//! content are never errors here; they are [`crate::diag::Diagnostic`]s.
+
+use std::path::PathBuf;
+
+/// Everything that can make opsledger itself fail (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git: {0}")]
+    Git(String),
+    #[error(
+        "{0} is not a ledger repository (no opsledger.toml); run `opsledger init` to create one"
+    )]
+    NotALedger(PathBuf),
+    #[error("{0}")]
+    Usage(String),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// Wraps an IO error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,30 @@
+//! opsledger turns a git repository of Markdown files into the static dashboard of a team's
+//! go-live ledger (上线运维台帐).
+//!
+//! The data flows one way:
+//!
+//! ```text
+//! source (bytes) → frontmatter (split) → yaml (typed raw docs) → load (Ledger + Diagnostics)
+//!                                                                  → check (more Diagnostics)
+//!                                                                  → report (human | json | github)
+//! ```
+//!
+//! Only [`cli`] prints, reads the clock or the environment, and picks exit codes.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod embedded;
+pub mod error;
+pub mod frontmatter;
+pub mod git;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod scaffold;
+pub mod schema;
+pub mod source;
+pub mod yaml;
+
+pub use error::{Error, Result};

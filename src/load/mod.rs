@@ -1,0 +1,291 @@
+//! Reads a ledger repository's work tree: `opsledger.toml` and every file under `content/`, in
+//! parallel, into a [`Ledger`] and the diagnostics met on the way. It never stops at the first
+//! bad file, never follows a symbolic link, and judges nothing beyond one document at a time
+//! (cross-document rules are [`crate::check`]'s).
+
+mod convert;
+mod docs;
+
+pub use docs::{Kind, Parsed, parse};
+
+use crate::check::{PathState, RepoFiles};
+use crate::config::{self, Config};
+use crate::diag::{self, Code, Diagnostic, Pos};
+use crate::error::{Error, Result};
+use crate::model::Ledger;
+use crate::source;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A loaded repository: configuration, ledger and every problem found while reading them.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub ledger: Ledger,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the configuration of the repository at `root`.
+pub fn load_config(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
+    let path = root.join(config::FILE);
+    if !path.is_file() {
+        return Err(Error::NotALedger(root.to_path_buf()));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    match source::decode(config::FILE, &bytes) {
+        Ok(src) => Ok(config::parse(&src.text)),
+        Err(d) => Ok((Config::default(), vec![*d])),
+    }
+}
+
+/// Loads the configuration and every content file of the repository at `root`.
+pub fn load(root: &Path) -> Result<Loaded> {
+    let (config, mut diagnostics) = load_config(root)?;
+    let (files, walk_diags) = discover(root)?;
+    diagnostics.extend(walk_diags);
+    let limit = config.max_file_size;
+    let results: Vec<(Parsed, Vec<Diagnostic>)> =
+        files.par_iter().map(|f| read_one(f, limit)).collect();
+    let mut ledger = Ledger::default();
+    for (parsed, diags) in results {
+        diagnostics.extend(diags);
+        add(&mut ledger, parsed);
+    }
+    finish(&mut ledger);
+    diag::sort(&mut diagnostics);
+    Ok(Loaded {
+        config,
+        ledger,
+        diagnostics,
+    })
+}
+
+/// Puts a parsed document in its place in the ledger.
+pub fn add(ledger: &mut Ledger, parsed: Parsed) {
+    match parsed {
+        Parsed::Entry(e) => ledger.entries.push(*e),
+        Parsed::Requirement(r) => ledger.requirements.push(*r),
+        Parsed::Release(r) => ledger.releases.push(*r),
+        Parsed::Runbook(r) => ledger.runbooks.push(*r),
+        Parsed::Broken(kind, id) => match (kind, id) {
+            (Kind::Entry, Some(id)) => ledger.broken.entries.extend(id.parse::<u32>().ok()),
+            (Kind::Requirement, Some(id)) => ledger.broken.requirements.push(id),
+            (Kind::Release, Some(id)) => ledger.broken.releases.push(id),
+            _ => {}
+        },
+    }
+}
+
+/// Sorts every list so lookups and output are deterministic.
+pub fn finish(ledger: &mut Ledger) {
+    ledger
+        .entries
+        .sort_by(|a, b| (a.id, &a.doc.path).cmp(&(b.id, &b.doc.path)));
+    ledger
+        .requirements
+        .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
+    ledger
+        .releases
+        .sort_by(|a, b| (a.date, &a.id, &a.doc.path).cmp(&(b.date, &b.id, &b.doc.path)));
+    ledger.runbooks.sort_by(|a, b| a.slug.cmp(&b.slug));
+}
+
+/// The work tree as seen by [`crate::check`]: which referenced paths are files in it.
+pub struct WorkTree {
+    root: PathBuf,
+}
+
+impl WorkTree {
+    pub fn new(root: &Path) -> Self {
+        WorkTree {
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+}
+
+impl RepoFiles for WorkTree {
+    fn state(&self, path: &str) -> PathState {
+        match self.root.join(path).canonicalize() {
+            Ok(p) if !p.starts_with(&self.root) => PathState::Outside,
+            Ok(p) if p.is_file() => PathState::File,
+            _ => PathState::Missing,
+        }
+    }
+}
+
+/// The text of a repository file for showing it in a diagnostic: `None` for anything that is
+/// not a regular, small, decodable file inside `root` (links are never followed).
+pub fn read_for_display(root: &Path, rel: &str, limit: u64) -> Option<String> {
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > limit || rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    source::decode(rel, &bytes).ok().map(|s| s.text)
+}
+
+/// A content file to read.
+#[derive(Debug, Clone)]
+struct Found {
+    kind: Kind,
+    rel: String,
+    abs: PathBuf,
+    size: u64,
+}
+
+/// The kind of a path under `content/`, by its folder and extension.
+pub fn classify(rel_under_content: &str) -> Option<Kind> {
+    let (folder, rest) = rel_under_content.split_once('/')?;
+    if rest.contains('/') || !rest.ends_with(".md") {
+        return None;
+    }
+    Kind::ALL.into_iter().find(|k| k.folder() == folder)
+}
+
+/// Lists the content files, sorted, without following links.
+fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
+    let content = root.join("content");
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        return Ok((found, diags));
+    }
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for item in
+        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::new(
+                    Code::Unreadable,
+                    path,
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let rel = rel_path(root, item.path());
+        let ft = item.file_type();
+        if ft.is_symlink() {
+            let target = std::fs::read_link(item.path())
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::new(Code::Symlink, rel, Pos::START, format!("symbolic link to `{target}` is not followed"))
+                    .with_help("content files must be regular files inside the repository; copy the file instead"),
+            );
+            continue;
+        }
+        if !ft.is_file() {
+            continue;
+        }
+        let under = rel.strip_prefix("content/").unwrap_or(&rel);
+        match classify(under) {
+            Some(kind) => {
+                let size = item.metadata().map(|m| m.len()).unwrap_or(0);
+                found.push(Found { kind, rel, abs: item.path().to_path_buf(), size });
+            }
+            None if under.ends_with(".md") => diags.push(
+                Diagnostic::new(Code::StrayFile, rel, Pos::START, "this Markdown file is not in a known content folder and is ignored")
+                    .with_help("ledger files live in content/entries, content/requirements, content/releases or content/runbooks"),
+            ),
+            None => {}
+        }
+    }
+    Ok((found, diags))
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
+    if f.size > limit {
+        return (
+            Parsed::Broken(f.kind, None),
+            vec![source::too_large(&f.rel, f.size, limit)],
+        );
+    }
+    let bytes = match std::fs::read(&f.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                Parsed::Broken(f.kind, None),
+                vec![Diagnostic::new(
+                    Code::Unreadable,
+                    &f.rel,
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                )],
+            );
+        }
+    };
+    match source::decode(&f.rel, &bytes) {
+        Ok(src) => parse(f.kind, &f.rel, &src.text),
+        Err(d) => (Parsed::Broken(f.kind, None), vec![*d]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_folder() {
+        assert_eq!(classify("entries/0001-a.md"), Some(Kind::Entry));
+        assert_eq!(classify("releases/2019-03-07.md"), Some(Kind::Release));
+        assert_eq!(classify("entries/sub/0001-a.md"), None);
+        assert_eq!(classify("entries/notes.txt"), None);
+        assert_eq!(classify("index.md"), None);
+    }
+
+    #[test]
+    fn an_entry_with_many_mistakes_reports_them_all() {
+        let text = "---\nid: 20\ntitel: x\nsystem: 小贷\ncategory: feture\npriority: high\nstatus: sit\nproposer: 琳琳\nproposed_on: 2019-13-01\ntests: {sit: {result: pass, dat: 2019-01-01}}\n---\nbody\n";
+        let (parsed, diags) = parse(Kind::Entry, "content/entries/0020-x.md", text);
+        let got: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code.as_str(), d.line, d.column))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("E0103", 3, 1),
+                ("E0104", 1, 1),
+                ("E0105", 5, 11),
+                ("E0106", 9, 14),
+                ("E0103", 10, 30)
+            ],
+            "{diags:#?}"
+        );
+        assert!(matches!(parsed, Parsed::Broken(Kind::Entry, Some(_))));
+    }
+
+    #[test]
+    fn a_valid_entry_loads_with_positions() {
+        let text = "---\nid: 20\ntitle: 还款文件\nsystem: 小贷\ncategory: feature\npriority: medium\nstatus: developing\nproposer: 琳琳\nproposed_on: 2019-03-01\ntechnical_solution: no\n---\n描述\n";
+        let (parsed, diags) = parse(Kind::Entry, "content/entries/0020-x.md", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Parsed::Entry(e) = parsed else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(e.technical_solution, "no");
+        assert_eq!(e.doc.locs.of("status"), Pos::new(7, 9));
+        assert_eq!(e.body, "描述\n");
+        assert_eq!(e.doc.body_line, 12);
+    }
+}

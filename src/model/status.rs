@@ -1,0 +1,104 @@
+//! The status workflow of SPEC 2.5 as pure functions: the order of the train, which test stages
+//! a status has passed, and which moves between two statuses are allowed.
+
+use super::keyword::{Env, Status};
+
+impl Status {
+    /// Position on the forward line registered → released; `None` for the side states.
+    pub fn rank(self) -> Option<u8> {
+        use Status::*;
+        Some(match self {
+            Registered => 0,
+            Developing => 1,
+            Submitted => 2,
+            Sit => 3,
+            Uat => 4,
+            Preprod => 5,
+            Approved => 6,
+            Released => 7,
+            RolledBack | OnHold | Closed => return None,
+        })
+    }
+
+    /// True while the entry still needs work or testing (not released, rolled back or closed).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Released | Status::RolledBack | Status::Closed)
+    }
+
+    /// True for states a `released` release may hold.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Status::Released | Status::RolledBack | Status::Closed)
+    }
+
+    /// The test stages an entry in this status has already moved past, so each must have passed.
+    pub fn passed_stages(self) -> &'static [Env] {
+        use Status::*;
+        match self {
+            Uat => &[Env::Sit],
+            Preprod => &[Env::Sit, Env::Uat],
+            Approved | Released | RolledBack => &[Env::Sit, Env::Uat, Env::Preprod],
+            _ => &[],
+        }
+    }
+
+    /// The status of an entry sitting in this test environment.
+    pub fn of_env(env: Env) -> Status {
+        match env {
+            Env::Sit => Status::Sit,
+            Env::Uat => Status::Uat,
+            Env::Preprod => Status::Preprod,
+        }
+    }
+}
+
+/// Whether moving from `from` to `to` follows the workflow: one step forward, back to developing
+/// after a failed test or a rollback, in and out of on-hold, or to closed from anywhere.
+pub fn is_allowed_move(from: Status, to: Status) -> bool {
+    use Status::*;
+    if from == to || to == Closed {
+        return true;
+    }
+    match (from, to) {
+        (f, OnHold) => f.is_open(),
+        (OnHold, t) => t.is_open(),
+        (Released, RolledBack) | (RolledBack, Developing) => true,
+        (Sit | Uat | Preprod | Approved, Developing) => true,
+        (f, t) => match (f.rank(), t.rank()) {
+            (Some(a), Some(b)) => b == a + 1,
+            _ => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    #[test]
+    fn forward_one_step_only() {
+        assert!(is_allowed_move(Sit, Uat));
+        assert!(!is_allowed_move(Sit, Preprod), "skips UAT");
+        assert!(!is_allowed_move(Registered, Sit));
+        assert!(
+            !is_allowed_move(Uat, Sit),
+            "backwards is through developing"
+        );
+    }
+
+    #[test]
+    fn side_moves() {
+        assert!(is_allowed_move(Uat, Developing));
+        assert!(is_allowed_move(Released, RolledBack));
+        assert!(is_allowed_move(RolledBack, Developing));
+        assert!(is_allowed_move(Developing, OnHold) && is_allowed_move(OnHold, Developing));
+        assert!(!is_allowed_move(Released, OnHold));
+        assert!(is_allowed_move(Released, Closed));
+    }
+
+    #[test]
+    fn stages_passed() {
+        assert_eq!(Preprod.passed_stages(), &[Env::Sit, Env::Uat]);
+        assert!(Sit.passed_stages().is_empty());
+    }
+}

@@ -1,0 +1,236 @@
+//! Diagnostics → text in one of three formats: `human` (the source line with a caret, like
+//! rustc), `json` (a documented, versioned shape) and `github` (workflow commands that annotate
+//! a pull request). It returns strings; printing is the CLI's job.
+
+use crate::diag::{Diagnostic, Severity};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// The output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Counts of errors and warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn of(diags: &[Diagnostic]) -> Self {
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Summary {
+            errors,
+            warnings: diags.len() - errors,
+        }
+    }
+}
+
+/// Renders `diags` in `format`. `source` returns a file's text (for the human format's
+/// snippets); `color` adds ANSI colours to the human format.
+pub fn render(
+    diags: &[Diagnostic],
+    format: Format,
+    source: &dyn Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    match format {
+        Format::Human => human(diags, source, color),
+        Format::Json => json(diags),
+        Format::Github => github(diags),
+    }
+}
+
+fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    let mut cached: Option<(String, Option<String>)> = None;
+    for d in diags {
+        if cached.as_ref().is_none_or(|(p, _)| *p != d.file) {
+            cached = Some((d.file.clone(), source(&d.file)));
+        }
+        let text = cached.as_ref().and_then(|(_, t)| t.as_deref());
+        let line = text
+            .and_then(|t| t.lines().nth(d.line.saturating_sub(1) as usize))
+            .map(|l| l.trim_end_matches('\r'));
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let mut groups = Vec::new();
+        match line {
+            Some(line) => {
+                let (start, end) = span_in_line(line, d.column);
+                let snippet = Snippet::source(line)
+                    .line_start(d.line as usize)
+                    .path(d.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..end));
+                groups.push(title.element(snippet));
+            }
+            None => groups.push(
+                title.element(
+                    annotate_snippets::Origin::path(d.file.as_str())
+                        .line(d.line as usize)
+                        .char_column(d.column as usize),
+                ),
+            ),
+        }
+        if let Some(help) = &d.help {
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        out.push_str(&renderer.render(&groups));
+        out.push_str("\n\n");
+    }
+    let s = Summary::of(diags);
+    if s.errors + s.warnings > 0 {
+        out.push_str(&format!(
+            "{} error{}, {} warning{}\n",
+            s.errors,
+            plural(s.errors),
+            s.warnings,
+            plural(s.warnings)
+        ));
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Byte range of the token starting at 1-based character `column` of `line` (at least one char).
+fn span_in_line(line: &str, column: u32) -> (usize, usize) {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let len = rest
+        .char_indices()
+        .find(|&(i, c)| i > 0 && (c.is_whitespace() || matches!(c, ',' | ']' | '}' | ':')))
+        .map_or(rest.len(), |(i, _)| i);
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    (start, start + len)
+}
+
+/// The JSON shape: `{"schema_version": 1, "summary": {...}, "diagnostics": [...]}`.
+fn json(diags: &[Diagnostic]) -> String {
+    let doc = serde_json::json!({
+        "schema_version": 1,
+        "summary": Summary::of(diags),
+        "diagnostics": diags,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub Actions workflow commands, escaped per GitHub's rules.
+fn github(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        out.push_str(&format!(
+            "::{kind} file={},line={},col={},title={}::{}\n",
+            escape_property(&d.file),
+            d.line,
+            d.column,
+            escape_property(d.code.as_str()),
+            escape_data(&msg)
+        ));
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Code, Pos};
+
+    fn sample() -> Vec<Diagnostic> {
+        vec![
+            Diagnostic::new(
+                Code::UnknownKey,
+                "content/entries/0020-a,b.md",
+                Pos::new(3, 1),
+                "unknown key `titel`",
+            )
+            .with_help("did you mean `title`?"),
+            Diagnostic::new(Code::StrayFile, "content/x.md", Pos::START, "100% ignored"),
+        ]
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let s = render(&sample(), Format::Github, &|_| None, false);
+        assert_eq!(
+            s,
+            "::error file=content/entries/0020-a%2Cb.md,line=3,col=1,title=E0103::unknown key `titel`%0Ahelp: did you mean `title`?\n\
+             ::warning file=content/x.md,line=1,col=1,title=W0007::100%25 ignored\n"
+        );
+    }
+
+    #[test]
+    fn human_shows_the_line_and_a_caret() {
+        let src = |_: &str| Some("---\nid: 1\ntitel: 还款\n".to_owned());
+        let s = render(&sample()[..1], Format::Human, &src, false);
+        assert!(s.contains("error[E0103]: unknown key `titel`"), "{s}");
+        assert!(s.contains("3 | titel: 还款"), "{s}");
+        assert!(s.contains("^^^^^"), "{s}");
+        assert!(s.contains("help: did you mean `title`?"), "{s}");
+        assert!(s.ends_with("1 error, 0 warnings\n"), "{s}");
+    }
+
+    #[test]
+    fn json_has_schema_version_and_summary() {
+        let s = render(&sample(), Format::Json, &|_| None, false);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["summary"]["errors"], 1);
+        assert_eq!(v["diagnostics"][0]["code"], "E0103");
+        assert_eq!(v["diagnostics"][0]["column"], 1);
+    }
+
+    #[test]
+    fn spans_cover_the_token_in_chars() {
+        assert_eq!(span_in_line("titel: x", 1), (0, 5));
+        assert_eq!(span_in_line("system: 小贷x", 9), (8, 15));
+        assert_eq!(span_in_line("", 1), (0, 0));
+    }
+}
