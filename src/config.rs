@@ -130,15 +130,18 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
             "title" => cx.string(value).map(|s| cfg.title = s),
             "base_url" => cx.string(value).map(|s| cfg.base_url = s),
             "theme" => cx.string(value).map(|s| cfg.theme = s),
-            "language" => cx.string(value).and_then(|s| match s.as_str() {
-                "zh-CN" | "zh" => Some(cfg.language = Language::ZhCn),
-                "en" => Some(cfg.language = Language::En),
-                _ => cx.invalid(
-                    value,
-                    format!("unknown language `{s}`"),
-                    "use `zh-CN` or `en`",
-                ),
-            }),
+            "language" => cx
+                .string(value)
+                .and_then(|s| match s.as_str() {
+                    "zh-CN" | "zh" => Some(Language::ZhCn),
+                    "en" => Some(Language::En),
+                    _ => cx.invalid(
+                        value,
+                        format!("unknown language `{s}`"),
+                        "use `zh-CN` or `en`",
+                    ),
+                })
+                .map(|l| cfg.language = l),
             "max_file_size" => cx.integer(value).map(|n| cfg.max_file_size = n),
             "stuck_after_days" => cx
                 .integer(value)
@@ -161,7 +164,9 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
             ));
         }
     }
-    (cfg, cx.diags)
+    let mut diags = cx.diags;
+    crate::diag::sort(&mut diags);
+    (cfg, diags)
 }
 
 type Spanned<T> = toml::Spanned<T>;
@@ -323,24 +328,28 @@ impl Cx<'_> {
                     };
                     days.map(|d| train.sit = d)
                 }
-                "release" => self.string(value).and_then(|s| match parse_release(&s) {
-                    Some((day, minutes)) => {
-                        Some((train.release_day, train.release_time) = (day, minutes))
-                    }
-                    None => self.invalid(
-                        value,
-                        format!("`{s}` is not a day and time"),
-                        "write it like \"Thu 20:00\"",
-                    ),
-                }),
-                _ => self.string(value).and_then(|s| match parse_offset(&s) {
-                    Some(o) => Some(train.timezone = o),
-                    None => self.invalid(
-                        value,
-                        format!("`{s}` is not a UTC offset"),
-                        "write it like \"+08:00\"",
-                    ),
-                }),
+                "release" => self
+                    .string(value)
+                    .and_then(|s| match parse_release(&s) {
+                        Some(t) => Some(t),
+                        None => self.invalid(
+                            value,
+                            format!("`{s}` is not a day and time"),
+                            "write it like \"Thu 20:00\"",
+                        ),
+                    })
+                    .map(|(day, minutes)| (train.release_day, train.release_time) = (day, minutes)),
+                _ => self
+                    .string(value)
+                    .and_then(|s| match parse_offset(&s) {
+                        Some(o) => Some(o),
+                        None => self.invalid(
+                            value,
+                            format!("`{s}` is not a UTC offset"),
+                            "write it like \"+08:00\"",
+                        ),
+                    })
+                    .map(|o| train.timezone = o),
             };
         }
         train

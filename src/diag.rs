@@ -156,7 +156,12 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
+        let (w, l) = (word.to_lowercase(), c.to_lowercase());
+        let mut score = strsim::jaro_winkler(&w, &l);
+        // Short words (two CJK characters, say) differ by one edit yet score low.
+        if strsim::levenshtein(&w, &l) == 1 && w.chars().count() >= 2 {
+            score = score.max(0.8);
+        }
         if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
@@ -203,6 +208,7 @@ mod tests {
             Some("proposed_on")
         );
         assert_eq!(did_you_mean("zzz", ["title", "status"]), None);
+        assert_eq!(did_you_mean("小袋", ["小贷", "信用卡"]), Some("小贷"));
     }
 
     #[test]

@@ -125,8 +125,8 @@ pub fn new_document(
 
 /// `date` itself when it is `day`, else the next such day.
 pub fn next_weekday(date: Date, day: Weekday) -> Date {
-    let ahead = (day.to_monday_zero_offset() as i8 - date.weekday().to_monday_zero_offset() as i8)
-        .rem_euclid(7);
+    let ahead =
+        (day.to_monday_zero_offset() - date.weekday().to_monday_zero_offset()).rem_euclid(7);
     date.checked_add(jiff::Span::new().days(ahead as i64))
         .unwrap_or(date)
 }

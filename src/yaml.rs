@@ -74,6 +74,7 @@ impl Key for Text {
 pub fn parse<T: DeserializeOwned>(path: &str, yaml: &str) -> Result<T, Box<Diagnostic>> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        with_snippet: false,
         leading_zero_numbers_as_strings: true,
         budget: serde_saphyr::budget! {
             max_depth: 32,
@@ -95,6 +96,18 @@ fn to_diagnostic(path: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let message = match first.split_once(": ") {
         Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
         _ => first,
+    };
+    // Drop a trailing " at line N, column M" and the parser's advice meant for programmers.
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let message = match message.split_once("duplicate mapping key: ") {
+        Some((_, rest)) => format!(
+            "duplicate key `{}`",
+            rest.split(',').next().unwrap_or(rest).trim()
+        ),
+        None => message.to_owned(),
     };
     let help = if message.contains("budget") {
         "the front matter is too large or nests too deeply (anchors and aliases count too)"
@@ -130,6 +143,7 @@ macro_rules! strict_struct {
 
         impl $name {
             /// The keys this struct knows.
+            #[allow(dead_code)]
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
         }
 

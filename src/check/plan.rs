@@ -23,7 +23,7 @@ fn phases(r: &Release, out: &mut Vec<Diagnostic>) {
             )
             .with_help("add the ramp, e.g. phases: [{percent: 10}, {percent: 50}, {percent: 100}]"),
         ),
-        (Some(Strategy::Full), false) => out.push(
+        (Some(Strategy::Full), false) if r.phases.iter().any(|p| p.percent != 100) => out.push(
             Diagnostic::new(
                 Code::StrategyPhases,
                 &doc.path,

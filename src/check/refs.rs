@@ -62,7 +62,7 @@ pub(super) fn check(
         }
         if let Some(r) = &e.requirement
             && ledger.requirement(r).is_none()
-            && !ledger.broken.requirements.contains(r)
+            && ledger.broken.requirements.binary_search(r).is_err()
         {
             let ids = ledger.requirements.iter().map(|r| r.id.as_str());
             out.push(unknown_ref(
@@ -76,7 +76,7 @@ pub(super) fn check(
         }
         if let Some(r) = &e.release
             && ledger.release(r).is_none()
-            && !ledger.broken.releases.contains(r)
+            && ledger.broken.releases.binary_search(r).is_err()
         {
             let ids = ledger.releases.iter().map(|r| r.id.as_str());
             out.push(unknown_ref(

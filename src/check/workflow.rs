@@ -65,7 +65,7 @@ pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             None if e
                 .release
                 .as_ref()
-                .is_some_and(|r| ledger.broken.releases.contains(r)) => {}
+                .is_some_and(|r| ledger.broken.releases.binary_search(r).is_ok()) => {}
             None if e.release.is_some() => {} // the dangling reference is reported on its own
             None => out.push(
                 Diagnostic::new(
@@ -78,11 +78,18 @@ pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
             ),
         }
     }
+    let mut by_release: std::collections::BTreeMap<&str, Vec<&crate::model::Entry>> =
+        Default::default();
+    for e in &ledger.entries {
+        if let Some(r) = &e.release {
+            by_release.entry(r.as_str()).or_default().push(e);
+        }
+    }
     for r in &ledger.releases {
         if r.status != ReleaseStatus::Released {
             continue;
         }
-        for e in ledger.entries_of_release(&r.id) {
+        for e in by_release.get(r.id.as_str()).into_iter().flatten() {
             if !e.status.is_finished() {
                 out.push(
                     Diagnostic::new(Code::UnfinishedEntry, &r.doc.path, r.doc.locs.of("status"), format!("release {} is `released` but entry {} is still `{}`", r.id, e.id, e.status))

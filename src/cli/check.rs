@@ -35,11 +35,11 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     if args.format == Format::Human && diags.is_empty() {
         let l = &loaded.ledger;
         text = format!(
-            "ok: {} entries, {} requirements, {} releases, {} runbooks\n",
-            l.entries.len(),
-            l.requirements.len(),
-            l.releases.len(),
-            l.runbooks.len()
+            "ok: {}, {}, {}, {}\n",
+            super::count(l.entries.len(), "entry"),
+            super::count(l.requirements.len(), "requirement"),
+            super::count(l.releases.len(), "release"),
+            super::count(l.runbooks.len(), "runbook")
         );
     }
     out(&text)?;

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to create the ledger (default: the -C directory).
-    pub dir: Option<PathBuf>,
+    /// Where to create the ledger, relative to -C (default: the -C directory itself).
+    #[arg(id = "target", value_name = "DIR")]
+    pub target: Option<PathBuf>,
 }
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
-    let target = match &args.dir {
+    let target = match &args.target {
         Some(d) if d.is_relative() => dir.join(d),
         Some(d) => d.clone(),
         None => dir.to_path_buf(),

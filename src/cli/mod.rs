@@ -82,3 +82,12 @@ fn out(text: &str) -> crate::Result<()> {
 fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
+
+/// "1 entry", "3 entries".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}

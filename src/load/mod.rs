@@ -28,8 +28,30 @@ pub struct Loaded {
 /// Reads the configuration of the repository at `root`.
 pub fn load_config(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
     let path = root.join(config::FILE);
-    if !path.is_file() {
+    let meta =
+        std::fs::symlink_metadata(&path).map_err(|_| Error::NotALedger(root.to_path_buf()))?;
+    if meta.file_type().is_symlink() {
+        let d = Diagnostic::new(
+            Code::Symlink,
+            config::FILE,
+            Pos::START,
+            "opsledger.toml is a symbolic link and is not followed",
+        )
+        .with_help("keep opsledger.toml a regular file in the repository");
+        return Ok((Config::default(), vec![d]));
+    }
+    if !meta.is_file() {
         return Err(Error::NotALedger(root.to_path_buf()));
+    }
+    if meta.len() > source::DEFAULT_MAX_BYTES {
+        return Ok((
+            Config::default(),
+            vec![source::too_large(
+                config::FILE,
+                meta.len(),
+                source::DEFAULT_MAX_BYTES,
+            )],
+        ));
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     match source::decode(config::FILE, &bytes) {
@@ -51,7 +73,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
         diagnostics.extend(diags);
         add(&mut ledger, parsed);
     }
-    finish(&mut ledger);
+    ledger.sort();
     diag::sort(&mut diagnostics);
     Ok(Loaded {
         config,
@@ -74,20 +96,6 @@ pub fn add(ledger: &mut Ledger, parsed: Parsed) {
             _ => {}
         },
     }
-}
-
-/// Sorts every list so lookups and output are deterministic.
-pub fn finish(ledger: &mut Ledger) {
-    ledger
-        .entries
-        .sort_by(|a, b| (a.id, &a.doc.path).cmp(&(b.id, &b.doc.path)));
-    ledger
-        .requirements
-        .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
-    ledger
-        .releases
-        .sort_by(|a, b| (a.date, &a.id, &a.doc.path).cmp(&(b.date, &b.id, &b.doc.path)));
-    ledger.runbooks.sort_by(|a, b| a.slug.cmp(&b.slug));
 }
 
 /// The work tree as seen by [`crate::check`]: which referenced paths are files in it.
@@ -119,6 +127,13 @@ pub fn read_for_display(root: &Path, rel: &str, limit: u64) -> Option<String> {
     let path = root.join(rel);
     let meta = std::fs::symlink_metadata(&path).ok()?;
     if !meta.is_file() || meta.len() > limit || rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    let inside = path
+        .canonicalize()
+        .ok()?
+        .starts_with(root.canonicalize().ok()?);
+    if !inside {
         return None;
     }
     let bytes = std::fs::read(&path).ok()?;
@@ -268,7 +283,7 @@ mod tests {
                 ("E0104", 1, 1),
                 ("E0105", 5, 11),
                 ("E0106", 9, 14),
-                ("E0103", 10, 30)
+                ("E0103", 10, 29)
             ],
             "{diags:#?}"
         );

@@ -211,7 +211,7 @@ pub struct Runbook {
     pub doc: Doc,
 }
 
-/// Everything under `content/`, each list sorted by id (runbooks by slug).
+/// Everything under `content/`, each list sorted by id (runbooks by slug); see [`Ledger::sort`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ledger {
     pub entries: Vec<Entry>,
@@ -232,17 +232,36 @@ pub struct BrokenIds {
 }
 
 impl Ledger {
+    /// Sorts every list by id (then path), as lookups and deterministic output need, and the
+    /// ids of broken files so they can be searched.
+    pub fn sort(&mut self) {
+        self.entries
+            .sort_by(|a, b| (a.id, &a.doc.path).cmp(&(b.id, &b.doc.path)));
+        self.requirements
+            .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
+        self.releases
+            .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
+        self.runbooks.sort_by(|a, b| a.slug.cmp(&b.slug));
+        self.broken.entries.sort_unstable();
+        self.broken.requirements.sort();
+        self.broken.releases.sort();
+    }
+
     pub fn entry(&self, id: u32) -> Option<&Entry> {
         self.entries
             .binary_search_by_key(&id, |e| e.id)
             .ok()
             .map(|i| &self.entries[i])
     }
+    /// The requirement with this id (requirements are sorted by id).
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
-        self.requirements.iter().find(|r| r.id == id)
+        let i = self.requirements.partition_point(|r| r.id.as_str() < id);
+        self.requirements.get(i).filter(|r| r.id == id)
     }
+    /// The release with this id (releases are sorted by id).
     pub fn release(&self, id: &str) -> Option<&Release> {
-        self.releases.iter().find(|r| r.id == id)
+        let i = self.releases.partition_point(|r| r.id.as_str() < id);
+        self.releases.get(i).filter(|r| r.id == id)
     }
     /// The entries whose `release` names `id`, by id.
     pub fn entries_of_release<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {

@@ -1,0 +1,15 @@
+//! The command line, end to end: `check` on good, bad and hostile ledgers in every output
+//! format, `init` and `new`, and a fixture for every diagnostic code. One test binary; the
+//! modules live in `tests/cli/`.
+
+#[path = "cli/harness.rs"]
+mod harness;
+
+#[path = "cli/check.rs"]
+mod check;
+
+#[path = "cli/init_new.rs"]
+mod init_new;
+
+#[path = "cli/codes.rs"]
+mod codes;

@@ -1,0 +1,136 @@
+//! One fixture per diagnostic code under `tests/fixtures/codes/<CODE>/`: the files that differ
+//! from the harness's minimal valid ledger, overlaid onto it. Problems that a fixture cannot hold
+//! as plain text (bytes that are not UTF-8, a symbolic link, an unreadable folder, …) are made by
+//! the test; the fixture then holds a `setup.txt` whose first line names the action.
+
+use crate::harness::{Ledger, assert_no_panic, codes, entry};
+use opsledger::diag::{Code, Severity};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codes")
+}
+
+/// The long folder name of the `deep-folder` setup.
+fn long_name() -> String {
+    "d".repeat(200)
+}
+
+/// The minimal ledger with the fixture of `code` applied.
+fn ledger_for(code: Code) -> Ledger {
+    let dir = fixtures().join(code.as_str());
+    let l = Ledger::minimal().overlay(&dir);
+    let setup = dir.join("setup.txt");
+    if !setup.is_file() {
+        return l;
+    }
+    let text = std::fs::read_to_string(&setup).expect("read setup.txt");
+    let action = text.lines().next().unwrap_or("").trim();
+    match action {
+        "deep-folder" => {
+            // Build the chain by wrapping: each step moves the whole chain one level down into a
+            // new folder, so every call uses a short path; the end result is deeper than
+            // PATH_MAX and cannot be opened by its full path (as root too).
+            let work = l.root().join("deep");
+            let mut top = work.join("w0");
+            std::fs::create_dir_all(&top).unwrap();
+            for i in 1..=24 {
+                let next = work.join(format!("w{i}"));
+                std::fs::create_dir_all(&next).unwrap();
+                std::fs::rename(&top, next.join(long_name())).unwrap();
+                top = next;
+            }
+            std::fs::rename(&top, l.path("content/deep")).unwrap();
+            l
+        }
+        "invalid-utf8" => {
+            let mut bytes = b"---\nid: 2\ntitle: \xbb\xb9\xbf\xee\xce\xc4\xbc\xfe\n".to_vec();
+            let rest = entry(2, "");
+            bytes.extend_from_slice(
+                rest.split_once("title: 客户清单导出\n")
+                    .unwrap()
+                    .1
+                    .as_bytes(),
+            );
+            l.file("content/entries/0002-gbk-title.md", bytes)
+        }
+        "binary" => l.file(
+            "content/entries/0002-scan.md",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0",
+        ),
+        "too-large" => {
+            let mut text = entry(2, "");
+            text.push_str(&"x".repeat(2000 - text.len()));
+            l.file("content/entries/0002-large.md", text)
+        }
+        "symlink" => l.symlink("content/entries/0002-passwd.md", "/etc/passwd"),
+        other => panic!("{}: unknown setup action `{other}`", setup.display()),
+    }
+}
+
+#[test]
+fn every_code_has_a_fixture_and_every_fixture_a_code() {
+    let mut missing = Vec::new();
+    for code in Code::ALL {
+        let dir = fixtures().join(code.as_str());
+        let has_files = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_type().is_file());
+        if !has_files {
+            missing.push(code.as_str());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture under tests/fixtures/codes/: {missing:?}"
+    );
+    let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let stale: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !known.contains(&n.as_str()))
+        .collect();
+    assert!(stale.is_empty(), "fixtures for no code: {stale:?}");
+}
+
+#[test]
+fn every_fixture_reports_its_code() {
+    let mut failures = Vec::new();
+    for &code in Code::ALL {
+        let l = ledger_for(code);
+        let (exit, out, err) = l.run(&["check", "--format", "json"]);
+        assert_no_panic(&err);
+        let got = codes(&out);
+        let want_exit = match code.severity() {
+            Severity::Error => 1,
+            Severity::Warning => 0,
+        };
+        if !got.iter().any(|c| c == code.as_str()) || exit != want_exit {
+            failures.push(format!("{code}: exit {exit}, reported {got:?}\n{err}"));
+        } else if got.iter().any(|c| c != code.as_str()) {
+            // Each fixture isolates its code, so its snapshot shows just that problem.
+            failures.push(format!("{code}: also reported other codes: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn human_output_of_every_fixture() {
+    for &code in Code::ALL {
+        let l = ledger_for(code);
+        let (exit, out, err) = l.run(&["check"]);
+        assert_no_panic(&err);
+        // The `deep-folder` path is thousands of characters long: show each level as `D`,
+        // and a run of levels as one.
+        let mut out = out.replace(&long_name(), "D");
+        while out.contains("/D/D") {
+            out = out.replace("/D/D", "/D");
+        }
+        let shown = format!("exit code: {exit}\n{out}{err}");
+        insta::with_settings!({snapshot_suffix => code.as_str()}, {
+            insta::assert_snapshot!("human", shown);
+        });
+    }
+}
