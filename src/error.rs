@@ -20,6 +20,13 @@ pub enum Error {
     NotALedger(PathBuf),
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "this is a shallow clone, so the history of the ledger is incomplete\n\
+         fix: fetch the whole history (GitHub Actions: `fetch-depth: 0` in actions/checkout; \
+         GitLab CI: `GIT_DEPTH: 0`; locally: `git fetch --unshallow`), \
+         or pass --allow-shallow to build with the history there is"
+    )]
+    Shallow,
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
 }

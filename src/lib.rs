@@ -19,6 +19,7 @@ pub mod embedded;
 pub mod error;
 pub mod frontmatter;
 pub mod git;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod report;

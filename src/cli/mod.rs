@@ -2,6 +2,7 @@
 //! only module that prints, reads the clock or the environment.
 
 mod check;
+mod history;
 mod init;
 mod new;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Init(init::Args),
     /// Create an entry, requirement or release with the next free id.
     New(new::Args),
+    /// Show the history mined from git: one file's timeline, or a summary.
+    History(history::Args),
 }
 
 /// What a command ended with.
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&cli.dir, a),
         Command::Init(a) => init::run(&cli.dir, a),
         Command::New(a) => new::run(&cli.dir, a),
+        Command::History(a) => history::run(&cli.dir, a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -82,6 +82,48 @@ pub fn load(root: &Path) -> Result<Loaded> {
     })
 }
 
+/// Loads the ledger as it was at `commit` (config and content read from git), with the same
+/// parser as the work tree. Symbolic links and files over the size limit are skipped.
+pub fn load_at(repo: &crate::git::Repo, commit: &str) -> Result<Loaded> {
+    let (config, mut diagnostics) = match repo.file_at(commit, config::FILE)? {
+        Some(bytes) => match source::decode(config::FILE, &bytes) {
+            Ok(src) => config::parse(&src.text),
+            Err(d) => (Config::default(), vec![*d]),
+        },
+        None => (Config::default(), Vec::new()),
+    };
+    let files = repo.files_at(commit, "content")?;
+    let limit = config.max_file_size;
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter_map(|(path, bytes)| {
+            let kind = classify(path.strip_prefix("content/")?)?;
+            if bytes.len() as u64 > limit {
+                return Some((
+                    Parsed::Broken(kind, None),
+                    vec![source::too_large(path, bytes.len() as u64, limit)],
+                ));
+            }
+            Some(match source::decode(path, bytes) {
+                Ok(src) => parse(kind, path, &src.text),
+                Err(d) => (Parsed::Broken(kind, None), vec![*d]),
+            })
+        })
+        .collect();
+    let mut ledger = Ledger::default();
+    for (parsed, diags) in results {
+        diagnostics.extend(diags);
+        add(&mut ledger, parsed);
+    }
+    ledger.sort();
+    diag::sort(&mut diagnostics);
+    Ok(Loaded {
+        config,
+        ledger,
+        diagnostics,
+    })
+}
+
 /// Puts a parsed document in its place in the ledger.
 pub fn add(ledger: &mut Ledger, parsed: Parsed) {
     match parsed {

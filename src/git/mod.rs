@@ -1,0 +1,356 @@
+//! The only user of git2 (and of the `git` binary): opens the ledger's repository and answers
+//! questions about it with owned values. No git2 type leaves this module.
+//!
+//! The history walk has two producers of the same [`CommitChanges`] stream: `git log --raw`
+//! when a `git` binary is present (fast on large flat folders) and a libgit2 tree walk as the
+//! fallback. A differential test keeps them in agreement.
+
+mod log;
+mod walk;
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A commit as opsledger needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    /// Full hex hash.
+    pub id: String,
+    pub parents: Vec<String>,
+    pub author: String,
+    pub email: String,
+    /// Author time, seconds since the Unix epoch.
+    pub time: i64,
+    /// Author time zone, minutes east of UTC.
+    pub offset_minutes: i32,
+    /// The full message, trailing newline removed.
+    pub message: String,
+}
+
+/// What happened to one file in one commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+/// One file changed by a commit, paths relative to the ledger root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileChange {
+    pub kind: ChangeKind,
+    pub path: String,
+    /// For renames: the path before.
+    pub old_path: Option<String>,
+    /// Blob id after the change (none for a deletion).
+    pub blob: Option<String>,
+}
+
+/// A commit and the changes it made under the watched folder (for a merge: only the files
+/// that differ from every parent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitChanges {
+    pub commit: Commit,
+    pub changes: Vec<FileChange>,
+}
+
+/// Which producer walks the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walker {
+    /// `git log --raw` if a git binary runs, else libgit2.
+    Auto,
+    GitBinary,
+    Libgit2,
+}
+
+fn git_err(e: git2::Error) -> Error {
+    Error::Git(e.message().to_owned())
+}
+
+/// The repository that holds a ledger, and where the ledger sits inside it.
+pub struct Repo {
+    repo: git2::Repository,
+    /// The ledger root relative to the repository's work tree, `""` or ending in `/`.
+    prefix: String,
+}
+
+impl Repo {
+    /// Opens the repository containing `root`; `None` when `root` is not inside one.
+    pub fn open(root: &Path) -> Result<Option<Repo>> {
+        let repo = match git2::Repository::discover(root) {
+            Ok(r) => r,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git_err(e)),
+        };
+        let prefix = match repo.workdir() {
+            Some(wd) => {
+                let wd = wd.canonicalize().map_err(|e| Error::io(wd, e))?;
+                let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+                let rel = root.strip_prefix(&wd).unwrap_or(Path::new(""));
+                let mut p: String = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if !p.is_empty() {
+                    p.push('/');
+                }
+                p
+            }
+            None => String::new(),
+        };
+        Ok(Some(Repo { repo, prefix }))
+    }
+
+    /// True for a shallow clone (history cut off).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// The ledger root's path prefix inside the repository (`""` or ending in `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn workdir(&self) -> Result<&Path> {
+        self.repo
+            .workdir()
+            .ok_or_else(|| Error::Git("the repository has no work tree".into()))
+    }
+
+    /// The full hash of HEAD, or `None` for a repository without commits.
+    pub fn head(&self) -> Result<Option<String>> {
+        match self.repo.head() {
+            Ok(h) => Ok(h.peel_to_commit().ok().map(|c| c.id().to_string())),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(git_err(e)),
+        }
+    }
+
+    /// Resolves a revision (`main`, `origin/main`, a hash) to a commit hash.
+    pub fn resolve(&self, rev: &str) -> Result<String> {
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::Git(format!("cannot resolve `{rev}`: {}", e.message())))?;
+        let c = obj.peel_to_commit().map_err(git_err)?;
+        Ok(c.id().to_string())
+    }
+
+    /// The best common ancestor of two commits.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+        let (a, b) = (oid(a)?, oid(b)?);
+        self.repo
+            .merge_base(a, b)
+            .map(|o| o.to_string())
+            .map_err(git_err)
+    }
+
+    /// Every file under `dir` (ledger-relative, e.g. `content`) at `commit`, with its bytes.
+    /// Symbolic links and submodules are skipped, like the work-tree loader does.
+    pub fn files_at(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
+        let tree = c.tree().map_err(git_err)?;
+        let full = format!("{}{dir}", self.prefix);
+        let mut out = Vec::new();
+        let sub = match tree.get_path(Path::new(&full)) {
+            Ok(e) => e,
+            Err(_) => return Ok(out),
+        };
+        let Ok(sub) = self.repo.find_tree(sub.id()) else {
+            return Ok(out);
+        };
+        let mut err = None;
+        sub.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
+                return git2::TreeWalkResult::Ok;
+            }
+            let name = entry.name().unwrap_or("");
+            match self.repo.find_blob(entry.id()) {
+                Ok(b) => out.push((format!("{dir}/{parent}{name}"), b.content().to_vec())),
+                Err(e) => {
+                    err = Some(e);
+                    return git2::TreeWalkResult::Abort;
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(git_err)?;
+        if let Some(e) = err {
+            return Err(git_err(e));
+        }
+        Ok(out)
+    }
+
+    /// The bytes of one file (ledger-relative) at `commit`, if it is a regular file there.
+    pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
+        let tree = c.tree().map_err(git_err)?;
+        let Ok(entry) = tree.get_path(Path::new(&format!("{}{path}", self.prefix))) else {
+            return Ok(None);
+        };
+        if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
+            return Ok(None);
+        }
+        let blob = self.repo.find_blob(entry.id()).map_err(git_err)?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    /// Where blobs can be read from by any thread (a `Repository` is not `Sync`).
+    pub fn blob_source(&self) -> BlobSource {
+        BlobSource {
+            path: self.repo.path().to_path_buf(),
+        }
+    }
+
+    /// Every commit reachable from HEAD (and not from `since`), parents before children, with
+    /// its changes under `dir` (ledger-relative). Empty for a repository without commits.
+    pub fn changes(
+        &self,
+        dir: &str,
+        walker: Walker,
+        since: Option<&str>,
+    ) -> Result<Vec<CommitChanges>> {
+        if self.head()?.is_none() {
+            return Ok(Vec::new());
+        }
+        let use_binary = match walker {
+            Walker::Libgit2 => false,
+            Walker::GitBinary => true,
+            Walker::Auto => log::git_available(),
+        };
+        if use_binary {
+            log::changes(self.workdir()?, &self.prefix, dir, since)
+        } else {
+            walk::changes(&self.repo, &self.prefix, dir, since)
+        }
+    }
+
+    /// Files under `dir` (ledger-relative) whose work-tree state differs from HEAD: modified,
+    /// new (untracked, not ignored) or deleted. Sorted.
+    pub fn dirty_files(&self, dir: &str) -> Result<Vec<String>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        opts.pathspec(format!("{}{dir}", self.prefix));
+        let statuses = self.repo.statuses(Some(&mut opts)).map_err(git_err)?;
+        let mut out: Vec<String> = statuses
+            .iter()
+            .filter(|s| {
+                s.status().intersects(
+                    git2::Status::WT_MODIFIED
+                        | git2::Status::WT_NEW
+                        | git2::Status::WT_DELETED
+                        | git2::Status::WT_RENAMED
+                        | git2::Status::INDEX_MODIFIED
+                        | git2::Status::INDEX_NEW
+                        | git2::Status::INDEX_DELETED
+                        | git2::Status::INDEX_RENAMED,
+                )
+            })
+            .filter_map(|s| {
+                s.path()
+                    .ok()
+                    .map(|p| p.strip_prefix(self.prefix.as_str()).unwrap_or(p).to_owned())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// git's `user.name`, if configured.
+    pub fn user_name(&self) -> Option<String> {
+        self.repo.config().ok()?.get_string("user.name").ok()
+    }
+
+    /// The names of the files in `dir` (ledger-relative) on every local and remote-tracking
+    /// branch, so ids taken on another branch are seen.
+    pub fn names_on_branches(&self, dir: &str) -> Result<Vec<String>> {
+        let full = format!("{}{dir}", self.prefix);
+        let mut names = Vec::new();
+        for r in self.repo.references().map_err(git_err)? {
+            let r = r.map_err(git_err)?;
+            let is_branch = r
+                .name()
+                .is_ok_and(|n| n.starts_with("refs/heads/") || n.starts_with("refs/remotes/"));
+            if !is_branch {
+                continue;
+            }
+            let Ok(tree) = r.peel_to_tree() else { continue };
+            let Ok(entry) = tree.get_path(Path::new(&full)) else {
+                continue;
+            };
+            let Ok(sub) = self.repo.find_tree(entry.id()) else {
+                continue;
+            };
+            names.extend(sub.iter().filter_map(|e| e.name().ok().map(str::to_owned)));
+        }
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+}
+
+/// The repository's location, from which each thread opens its own [`BlobReader`].
+#[derive(Debug, Clone)]
+pub struct BlobSource {
+    path: std::path::PathBuf,
+}
+
+impl BlobSource {
+    pub fn reader(&self) -> Result<BlobReader> {
+        Ok(BlobReader {
+            repo: git2::Repository::open(&self.path).map_err(git_err)?,
+        })
+    }
+}
+
+/// Reads blobs by id; one per thread, from [`BlobSource::reader`].
+pub struct BlobReader {
+    repo: git2::Repository,
+}
+
+impl BlobReader {
+    pub fn read(&self, id: &str) -> Result<Vec<u8>> {
+        let blob = self.repo.find_blob(oid(id)?).map_err(git_err)?;
+        Ok(blob.content().to_vec())
+    }
+}
+
+fn oid(hex: &str) -> Result<git2::Oid> {
+    git2::Oid::from_str(hex).map_err(git_err)
+}
+
+/// Makes `dir` a git repository (if it is not in one yet) and commits every file in it.
+/// Returns false when `dir` already was inside a repository (nothing is committed then).
+pub fn init_and_commit(dir: &Path, message: &str) -> Result<bool> {
+    if git2::Repository::discover(dir).is_ok() {
+        return Ok(false);
+    }
+    let repo = git2::Repository::init(dir).map_err(git_err)?;
+    let mut index = repo.index().map_err(git_err)?;
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .map_err(git_err)?;
+    index.write().map_err(git_err)?;
+    let tree_id = index.write_tree().map_err(git_err)?;
+    let tree = repo.find_tree(tree_id).map_err(git_err)?;
+    let sig = repo
+        .signature()
+        .or_else(|_| git2::Signature::now("opsledger", "opsledger@localhost"))
+        .map_err(git_err)?;
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
+        .map_err(git_err)?;
+    Ok(true)
+}

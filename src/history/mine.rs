@@ -1,0 +1,398 @@
+//! Mining: the commit stream of [`crate::git`] → one timeline per content file. One walk over
+//! the commits assigns every change to its file (following renames); then each file's versions
+//! are parsed with the loader's own code and compared field by field, files in parallel.
+
+use super::fields::{self, Fields};
+use super::{History, Step, Timeline, rfc3339};
+use crate::error::{Error, Result};
+use crate::git::{ChangeKind, CommitChanges, Repo, Walker};
+use crate::load::{self, Parsed};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// How to mine.
+#[derive(Debug, Clone)]
+pub struct MineOptions {
+    pub walker: Walker,
+    /// Build from a shallow clone instead of refusing it.
+    pub allow_shallow: bool,
+    /// Where the cache lives; `None` disables it.
+    pub cache_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for MineOptions {
+    fn default() -> Self {
+        MineOptions {
+            walker: Walker::Auto,
+            allow_shallow: false,
+            cache_dir: None,
+        }
+    }
+}
+
+/// The folder whose files have histories.
+pub const WATCHED: &str = "content";
+
+/// Mines the history of the ledger at `root` in `repo`, reusing and refreshing the cache.
+pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
+    let partial = repo.is_shallow();
+    if partial && !opts.allow_shallow {
+        return Err(Error::Shallow);
+    }
+    let Some(head) = repo.head()? else {
+        return Ok(History {
+            head: None,
+            partial,
+            files: Default::default(),
+        });
+    };
+    let state = super::cache::mine_cached(repo, &head, opts)?;
+    let mut history = state.history();
+    history.head = Some(head);
+    history.partial = partial;
+    working_tree(root, repo, &mut history)?;
+    Ok(history)
+}
+
+/// Everything mining knows after some commits: each file's timeline, the last version of it
+/// that parsed, and which file each path belongs to. Extended commit by commit; cached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// The last commit folded in.
+    pub head: Option<String>,
+    pub by_path: BTreeMap<String, usize>,
+    pub files: Vec<FileState>,
+}
+
+/// One file's timeline so far and its last version that parsed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileState {
+    pub timeline: Timeline,
+    pub last: Option<(Fields, u64)>,
+}
+
+impl State {
+    /// Folds `stream` (commits after `self.head`, parents first) into the timelines.
+    pub fn extend(&mut self, repo: &Repo, stream: &[CommitChanges]) -> Result<()> {
+        let landed = landing(stream);
+        let mut pending: BTreeMap<usize, Vec<Pending>> = BTreeMap::new();
+        for (ci, cc) in stream.iter().enumerate() {
+            for ch in &cc.changes {
+                if load::classify(ch.path.strip_prefix("content/").unwrap_or("")).is_none() {
+                    continue;
+                }
+                let from = ch
+                    .old_path
+                    .as_deref()
+                    .filter(|_| ch.kind == ChangeKind::Renamed);
+                let existing = match from {
+                    Some(old) => self.by_path.remove(old),
+                    None => self.by_path.get(&ch.path).copied(),
+                };
+                let fi = existing.unwrap_or_else(|| {
+                    self.files.push(FileState::default());
+                    self.files.len() - 1
+                });
+                self.by_path.insert(ch.path.clone(), fi);
+                pending.entry(fi).or_default().push(Pending {
+                    commit: ci,
+                    kind: ch.kind,
+                    path: ch.path.clone(),
+                    blob: ch.blob.clone(),
+                });
+            }
+        }
+        let mut work: Vec<(&mut FileState, Vec<Pending>)> = Vec::with_capacity(pending.len());
+        let mut files: Vec<Option<&mut FileState>> = self.files.iter_mut().map(Some).collect();
+        for (fi, p) in pending {
+            if let Some(f) = files[fi].take() {
+                work.push((f, p));
+            }
+        }
+        let source = repo.blob_source();
+        let results: Vec<Result<()>> = work
+            .into_par_iter()
+            .map_init(
+                || source.reader(),
+                |reader, (file, pending)| {
+                    let reader = reader.as_ref().map_err(|e| Error::Git(e.to_string()))?;
+                    extend_file(file, stream, &landed, &pending, |id| reader.read(id))
+                },
+            )
+            .collect();
+        results.into_iter().collect::<Result<()>>()?;
+        if let Some(last) = stream.last() {
+            self.head = Some(last.commit.id.clone());
+        }
+        Ok(())
+    }
+
+    /// The timelines, keyed by each file's latest path.
+    pub fn history(&self) -> History {
+        let mut history = History::default();
+        for f in &self.files {
+            let t = &f.timeline;
+            let mut key = t.path.clone();
+            let mut n = 1;
+            while history.files.contains_key(&key) {
+                n += 1;
+                key = format!("{}#{n}", t.path);
+            }
+            history.files.insert(key, t.clone());
+        }
+        history
+    }
+}
+
+/// A parsed version of a file: its fields and a hash of its body; `None` if it does not parse.
+type Version = Option<(Fields, u64)>;
+
+/// Parses one version of a content file with the loader's code.
+pub fn version(path: &str, bytes: &[u8]) -> Version {
+    let under = path.strip_prefix("content/")?;
+    let kind = load::classify(under)?;
+    let src = crate::source::decode(path, bytes).ok()?;
+    let (parsed, _) = load::parse(kind, path, &src.text);
+    let (value, body) = match parsed {
+        Parsed::Entry(e) => (serde_json::to_value(&*e), e.body),
+        Parsed::Requirement(r) => (serde_json::to_value(&*r), r.body),
+        Parsed::Release(r) => (serde_json::to_value(&*r), r.body),
+        Parsed::Runbook(r) => (serde_json::to_value(&*r), r.body),
+        Parsed::Broken(..) => return None,
+    };
+    Some((fields::flatten(&value.ok()?), hash(&body)))
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // A fixed-key hasher: the same body gives the same value in every run.
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// For each commit (by index in `stream`), the index of the commit on HEAD's first-parent
+/// line that brought it in.
+pub fn landing(stream: &[CommitChanges]) -> Vec<usize> {
+    let index: HashMap<&str, usize> = stream
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.commit.id.as_str(), i))
+        .collect();
+    let mut line = Vec::new();
+    let mut at = stream.len().checked_sub(1);
+    while let Some(i) = at {
+        line.push(i);
+        at = stream[i]
+            .commit
+            .parents
+            .first()
+            .and_then(|p| index.get(p.as_str()).copied());
+    }
+    let mut landed = vec![usize::MAX; stream.len()];
+    for &l in line.iter().rev() {
+        landed[l] = l;
+        let mut todo: Vec<usize> = stream[l]
+            .commit
+            .parents
+            .iter()
+            .skip(1)
+            .filter_map(|p| index.get(p.as_str()).copied())
+            .collect();
+        while let Some(c) = todo.pop() {
+            if landed[c] == usize::MAX {
+                landed[c] = l;
+                todo.extend(
+                    stream[c]
+                        .commit
+                        .parents
+                        .iter()
+                        .filter_map(|p| index.get(p.as_str()).copied()),
+                );
+            }
+        }
+    }
+    // Commits not reachable through the line (cannot happen for a walk from HEAD) land as themselves.
+    for (i, l) in landed.iter_mut().enumerate() {
+        if *l == usize::MAX {
+            *l = i;
+        }
+    }
+    landed
+}
+
+/// A change assigned to a file, before its version is parsed.
+struct Pending {
+    commit: usize,
+    kind: ChangeKind,
+    path: String,
+    blob: Option<String>,
+}
+
+/// Appends one file's new steps: each version parsed once and compared with the last one that
+/// parsed.
+fn extend_file(
+    file: &mut FileState,
+    stream: &[CommitChanges],
+    landed: &[usize],
+    pending: &[Pending],
+    read: impl Fn(&str) -> Result<Vec<u8>>,
+) -> Result<()> {
+    for p in pending {
+        let c = &stream[p.commit].commit;
+        let l = &stream[landed[p.commit]].commit;
+        let mut step = Step {
+            commit: c.id.clone(),
+            author: c.author.clone(),
+            email: c.email.clone(),
+            time: rfc3339(c.time, c.offset_minutes),
+            message: c.message.clone(),
+            landed_commit: l.id.clone(),
+            landed_time: rfc3339(l.time, l.offset_minutes),
+            changes: Vec::new(),
+            body_changed: false,
+            path: p.path.clone(),
+            kind: p.kind,
+            note: None,
+            working_tree: false,
+        };
+        if let Some(blob) = &p.blob {
+            apply(&mut step, &mut file.last, version(&p.path, &read(blob)?));
+        }
+        file.timeline.steps.push(step);
+        file.timeline.path = p.path.clone();
+        file.timeline.deleted = p.kind == ChangeKind::Deleted;
+    }
+    Ok(())
+}
+
+/// Fills a step's field changes from the new version, and moves `last` on.
+fn apply(step: &mut Step, last: &mut Option<(Fields, u64)>, new: Version) {
+    match new {
+        Some((fields, body)) => {
+            step.changes = fields::diff(last.as_ref().map(|(f, _)| f), &fields);
+            step.body_changed = last.as_ref().map_or(body != hash(""), |(_, b)| *b != body);
+            *last = Some((fields, body));
+        }
+        None => step.note = Some("this version does not parse; its changes are not shown".into()),
+    }
+}
+
+/// Adds a last "working tree" step to every file with uncommitted edits.
+fn working_tree(root: &Path, repo: &Repo, history: &mut History) -> Result<()> {
+    let dirty = repo.dirty_files(WATCHED)?;
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    let head = history.head.clone().unwrap_or_default();
+    for path in dirty {
+        if load::classify(path.strip_prefix("content/").unwrap_or("")).is_none() {
+            continue;
+        }
+        let now = load::read_for_display(root, &path, crate::source::DEFAULT_MAX_BYTES)
+            .map(|t| t.into_bytes());
+        let before = repo.file_at(&head, &path)?;
+        let mut last = before.as_deref().and_then(|b| version(&path, b));
+        let kind = match (&before, &now) {
+            (None, _) => ChangeKind::Added,
+            (_, None) => ChangeKind::Deleted,
+            _ => ChangeKind::Modified,
+        };
+        let mut step = Step {
+            commit: String::new(),
+            author: String::new(),
+            email: String::new(),
+            time: String::new(),
+            message: "uncommitted changes in the working tree".into(),
+            landed_commit: String::new(),
+            landed_time: String::new(),
+            changes: Vec::new(),
+            body_changed: false,
+            path: path.clone(),
+            kind,
+            note: None,
+            working_tree: true,
+        };
+        if let Some(bytes) = &now {
+            apply(&mut step, &mut last, version(&path, bytes));
+        }
+        let t = history
+            .files
+            .entry(path.clone())
+            .or_insert_with(|| Timeline {
+                path: path.clone(),
+                ..Default::default()
+            });
+        t.deleted = now.is_none();
+        t.steps.push(step);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Commit;
+
+    fn c(id: &str, parents: &[&str]) -> CommitChanges {
+        CommitChanges {
+            commit: Commit {
+                id: id.into(),
+                parents: parents.iter().map(|p| p.to_string()).collect(),
+                author: String::new(),
+                email: String::new(),
+                time: 0,
+                offset_minutes: 0,
+                message: String::new(),
+            },
+            changes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn side_branch_commits_land_with_their_merge() {
+        // a ← b ← m (merge of b and x), x ← y on a branch from a; m ← n.
+        let stream = vec![
+            c("a", &[]),
+            c("x", &["a"]),
+            c("b", &["a"]),
+            c("y", &["x"]),
+            c("m", &["b", "y"]),
+            c("n", &["m"]),
+        ];
+        let landed = landing(&stream);
+        let names: Vec<&str> = landed
+            .iter()
+            .map(|&i| stream[i].commit.id.as_str())
+            .collect();
+        assert_eq!(names, ["a", "m", "b", "m", "m", "n"]);
+    }
+
+    #[test]
+    fn a_version_that_does_not_parse_keeps_its_step_with_a_note() {
+        let mut last = None;
+        let mut step = Step {
+            commit: "c".into(),
+            author: String::new(),
+            email: String::new(),
+            time: String::new(),
+            message: String::new(),
+            landed_commit: String::new(),
+            landed_time: String::new(),
+            changes: vec![],
+            body_changed: false,
+            path: "content/entries/0001-a.md".into(),
+            kind: ChangeKind::Modified,
+            note: None,
+            working_tree: false,
+        };
+        apply(
+            &mut step,
+            &mut last,
+            version("content/entries/0001-a.md", b"---\nid: [\n---\n"),
+        );
+        assert!(step.note.is_some() && last.is_none());
+    }
+}
