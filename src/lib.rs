@@ -21,6 +21,7 @@ pub mod frontmatter;
 pub mod git;
 pub mod history;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod report;
 pub mod scaffold;
