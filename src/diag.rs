@@ -90,6 +90,9 @@ codes! {
     ConfigSyntax = "E0501", Error, "opsledger.toml is not valid TOML of the expected shape";
     ConfigUnknownKey = "E0502", Error, "unknown key in opsledger.toml";
     ConfigInvalid = "E0503", Error, "invalid value in opsledger.toml";
+    SkippedStage = "E0601", Error, "a status move since the base skips a stage or leaves the workflow";
+    IdTakenOnBase = "E0602", Error, "an id added here was also taken on the base branch since the merge base";
+    ReleasedEdited = "E0603", Error, "a released entry or release was edited without a rollback";
 }
 
 impl std::fmt::Display for Code {

@@ -9,8 +9,12 @@
 //!                                                                  → report (human | json | github)
 //! ```
 //!
+//! With `--base REF`, [`base`] compares the ledger with its version at the merge base (loaded
+//! from git by [`load::load_at`]) for `check --base` and `diff --base`.
+//!
 //! Only [`cli`] prints, reads the clock or the environment, and picks exit codes.
 
+pub mod base;
 pub mod check;
 pub mod cli;
 pub mod config;

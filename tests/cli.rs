@@ -13,3 +13,6 @@ mod init_new;
 
 #[path = "cli/codes.rs"]
 mod codes;
+
+#[path = "cli/base.rs"]
+mod base;

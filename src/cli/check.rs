@@ -1,13 +1,25 @@
-//! `opsledger check`: load, check, report.
+//! `opsledger check [--base REF]`: load, check, report. With `--base`, also the changes since
+//! the merge base of REF and HEAD ([`crate::base`]), which `diff` reports too.
 
 use super::{Outcome, out};
-use crate::load::{self, WorkTree};
+use crate::base::{self, Move};
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::history::{self, facts};
+use crate::load::{self, Loaded, WorkTree};
+use crate::model::Ledger;
 use crate::report::{self, Format, Summary};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Also check the changes since REF (a branch, tag or commit; e.g. `main`,
+    /// `origin/main`): status moves, ids taken on REF meanwhile, edits to released documents.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -18,13 +30,15 @@ pub struct Args {
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
-    let mut diags = loaded.diagnostics;
-    diags.extend(crate::check::check(
-        &loaded.config,
-        &loaded.ledger,
-        &WorkTree::new(dir),
-    ));
-    crate::diag::sort(&mut diags);
+    let mut diags = diagnostics(dir, &loaded);
+    let against = match &args.base {
+        Some(r) => Some(against_base(dir, r, &loaded.ledger)?),
+        None => None,
+    };
+    if let Some(a) = &against {
+        diags.extend(a.diagnostics.iter().cloned());
+        crate::diag::sort(&mut diags);
+    }
     let limit = loaded.config.max_file_size;
     let source = |rel: &str| load::read_for_display(dir, rel, limit);
     let color = args.format == Format::Human
@@ -41,6 +55,13 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             super::count(l.releases.len(), "release"),
             super::count(l.runbooks.len(), "runbook")
         );
+        if let Some(a) = &against {
+            text.push_str(&format!(
+                "ok: the changes since `{}` ({}) follow the workflow\n",
+                a.base_ref,
+                super::count(a.commits, "commit")
+            ));
+        }
     }
     out(&text)?;
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
@@ -48,5 +69,114 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         Outcome::ContentErrors
     } else {
         Outcome::Ok
+    })
+}
+
+/// The diagnostics of loading and checking the work tree, sorted.
+pub(super) fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(crate::check::check(
+        &loaded.config,
+        &loaded.ledger,
+        &WorkTree::new(dir),
+    ));
+    crate::diag::sort(&mut diags);
+    diags
+}
+
+/// The work tree compared with the merge base of REF and HEAD.
+pub(super) struct Against {
+    pub repo: Repo,
+    /// REF as given.
+    pub base_ref: String,
+    pub base_commit: String,
+    pub merge_base: String,
+    pub head: String,
+    /// The ledger at the merge base.
+    pub base: Ledger,
+    /// The status moves of the commits since the merge base.
+    pub moves: Vec<Move>,
+    /// How many commits HEAD has that the merge base has not.
+    pub commits: usize,
+    /// What [`base::check`] found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves REF, finds the merge base, loads the ledger there and at REF, reads the status
+/// moves of the commits since (from the mined, cached history) and runs [`base::check`].
+pub(super) fn against_base(
+    dir: &Path,
+    base_ref: &str,
+    head_ledger: &Ledger,
+) -> crate::Result<Against> {
+    let repo = Repo::open(dir)?.ok_or_else(|| {
+        Error::Usage(format!(
+            "--base {base_ref}: {} is not in a git repository, so there is nothing to compare with",
+            dir.display()
+        ))
+    })?;
+    let head = repo.head()?.ok_or_else(|| {
+        Error::Usage(format!(
+            "--base {base_ref}: the repository has no commit yet"
+        ))
+    })?;
+    let base_commit = repo.resolve(base_ref).map_err(|_| {
+        Error::Usage(format!(
+            "--base {base_ref}: no branch, tag or commit is named `{base_ref}` \
+             (in CI, fetch it first, e.g. `git fetch origin {base_ref}`, and pass `origin/{base_ref}`)"
+        ))
+    })?;
+    let merge_base = repo.merge_base(&base_commit, &head).map_err(|_| {
+        Error::Usage(format!(
+            "--base {base_ref}: `{base_ref}` and HEAD have no common ancestor \
+             (a shallow clone? fetch the whole history: `fetch-depth: 0` in actions/checkout)"
+        ))
+    })?;
+    let base = load::load_at(&repo, &merge_base)?.ledger;
+    let upstream = if base_commit == merge_base {
+        base.clone()
+    } else {
+        load::load_at(&repo, &base_commit)?.ledger
+    };
+    let range: HashSet<String> = repo.commits_since(&merge_base)?.into_iter().collect();
+    let moves = if range.is_empty() {
+        Vec::new()
+    } else {
+        // Only the commits of the range matter, so a shallow clone's partial history will do.
+        let opts = super::history::options(dir, super::history::WalkerArg::Auto, true, None, false);
+        let h = history::mine(dir, &repo, &opts)?;
+        let mut moves = Vec::new();
+        for t in h.files.values().filter(|t| !t.deleted) {
+            for tr in facts::transitions(t) {
+                if range.contains(&tr.commit) {
+                    moves.push(Move {
+                        path: t.path.clone(),
+                        from: tr.from,
+                        to: tr.to,
+                        commit: tr.commit,
+                        author: tr.author,
+                    });
+                }
+            }
+        }
+        moves
+    };
+    let diagnostics = base::check(&base::Versions {
+        base_ref,
+        merge_base: &base,
+        upstream: &upstream,
+        head: head_ledger,
+        moves: &moves,
+    });
+    Ok(Against {
+        repo,
+        base_ref: base_ref.to_owned(),
+        base_commit,
+        merge_base,
+        head,
+        base,
+        moves,
+        commits: range.len(),
+        diagnostics,
     })
 }

@@ -2,6 +2,7 @@
 //! only module that prints, reads the clock or the environment.
 
 mod check;
+mod diff;
 mod history;
 mod init;
 mod new;
@@ -33,6 +34,8 @@ pub enum Command {
     New(new::Args),
     /// Show the history mined from git: one file's timeline, or a summary.
     History(history::Args),
+    /// Summarise what the changes since REF do to the ledger (for a pull-request comment).
+    Diff(diff::Args),
 }
 
 /// What a command ended with.
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run(&cli.dir, a),
         Command::New(a) => new::run(&cli.dir, a),
         Command::History(a) => history::run(&cli.dir, a),
+        Command::Diff(a) => diff::run(&cli.dir, a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -205,6 +205,85 @@ impl Repo {
         Ok(Some(blob.content().to_vec()))
     }
 
+    /// The commits reachable from HEAD and not from `since`: a pull request's own commits when
+    /// `since` is its merge base. Sorted by hash; empty for a repository without commits.
+    pub fn commits_since(&self, since: &str) -> Result<Vec<String>> {
+        if self.head()?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut walk = self.repo.revwalk().map_err(git_err)?;
+        walk.push_head().map_err(git_err)?;
+        walk.hide(oid(since)?).map_err(git_err)?;
+        let mut out = walk
+            .map(|id| id.map(|o| o.to_string()).map_err(git_err))
+            .collect::<Result<Vec<_>>>()?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// The files under `dir` (ledger-relative, e.g. `sql`) that differ between `commit` and the
+    /// work tree, committed or not (untracked files count, ignored ones do not), with renames
+    /// detected. Paths are ledger-relative, sorted; `blob` is the new content's id when git
+    /// knows it (a file only in the work tree may have none).
+    pub fn changed_since(&self, commit: &str, dir: &str) -> Result<Vec<FileChange>> {
+        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
+        let tree = c.tree().map_err(git_err)?;
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(format!("{}{dir}/", self.prefix))
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .skip_binary_check(true);
+        let mut d = self
+            .repo
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+            .map_err(git_err)?;
+        let mut find = git2::DiffFindOptions::new();
+        find.renames(true).for_untracked(true);
+        d.find_similar(Some(&mut find)).map_err(git_err)?;
+        let rel = |f: &git2::DiffFile| {
+            f.path().map(|p| {
+                let p = p.to_string_lossy().replace('\\', "/");
+                p.strip_prefix(self.prefix.as_str())
+                    .unwrap_or(&p)
+                    .to_owned()
+            })
+        };
+        let is_file =
+            |m: git2::FileMode| matches!(m, git2::FileMode::Blob | git2::FileMode::BlobExecutable);
+        let mut out = Vec::new();
+        for delta in d.deltas() {
+            let (nf, of) = (delta.new_file(), delta.old_file());
+            let kind = match delta.status() {
+                git2::Delta::Added | git2::Delta::Untracked | git2::Delta::Copied => {
+                    ChangeKind::Added
+                }
+                git2::Delta::Deleted => ChangeKind::Deleted,
+                git2::Delta::Renamed => ChangeKind::Renamed,
+                git2::Delta::Modified | git2::Delta::Typechange => ChangeKind::Modified,
+                _ => continue,
+            };
+            let (side, mode) = if kind == ChangeKind::Deleted {
+                (&of, of.mode())
+            } else {
+                (&nf, nf.mode())
+            };
+            if !is_file(mode) {
+                continue;
+            }
+            let Some(path) = rel(side) else { continue };
+            out.push(FileChange {
+                kind,
+                path,
+                old_path: (kind == ChangeKind::Renamed).then(|| rel(&of)).flatten(),
+                blob: (kind != ChangeKind::Deleted && !nf.id().is_zero())
+                    .then(|| nf.id().to_string()),
+            });
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
     /// Where blobs can be read from by any thread (a `Repository` is not `Sync`).
     pub fn blob_source(&self) -> BlobSource {
         BlobSource {

@@ -2,6 +2,12 @@
 //! from the harness's minimal valid ledger, overlaid onto it. Problems that a fixture cannot hold
 //! as plain text (bytes that are not UTF-8, a symbolic link, an unreadable folder, …) are made by
 //! the test; the fixture then holds a `setup.txt` whose first line names the action.
+//!
+//! Problems that only a change shows (`check --base`) need two versions: such a fixture holds a
+//! `base.txt` saying what it shows, and up to three folders overlaid in turn: `base/` onto the
+//! minimal ledger, committed on `main` (the merge base); `main/`, committed on `main` after
+//! the branch `pr` started; `head/`, committed on `pr`. The check then runs on `pr` with
+//! `--base main`.
 
 use crate::harness::{Ledger, assert_no_panic, codes, entry};
 use opsledger::diag::{Code, Severity};
@@ -16,9 +22,43 @@ fn long_name() -> String {
     "d".repeat(200)
 }
 
+/// True for a fixture of two versions (see the module documentation).
+fn is_two_versions(code: Code) -> bool {
+    fixtures().join(code.as_str()).join("base.txt").is_file()
+}
+
+/// `check` with the arguments the fixture of `code` needs, and `extra`.
+fn check_args<'a>(code: Code, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["check"];
+    if is_two_versions(code) {
+        args.extend(["--base", "main"]);
+    }
+    args.extend(extra);
+    args
+}
+
+/// The repository of a two-version fixture, on branch `pr`.
+fn two_versions(dir: &Path) -> Ledger {
+    let overlay = |l: Ledger, part: &str| {
+        let sub = dir.join(part);
+        if sub.is_dir() { l.overlay(&sub) } else { l }
+    };
+    let l = overlay(Ledger::minimal(), "base").commit("base");
+    let l = if dir.join("main").is_dir() {
+        let l = l.checkout("pr").checkout("main");
+        overlay(l, "main").commit("on main")
+    } else {
+        l
+    };
+    overlay(l.checkout("pr"), "head").commit("on pr")
+}
+
 /// The minimal ledger with the fixture of `code` applied.
 fn ledger_for(code: Code) -> Ledger {
     let dir = fixtures().join(code.as_str());
+    if is_two_versions(code) {
+        return two_versions(&dir);
+    }
     let l = Ledger::minimal().overlay(&dir);
     let setup = dir.join("setup.txt");
     if !setup.is_file() {
@@ -99,7 +139,7 @@ fn every_fixture_reports_its_code() {
     let mut failures = Vec::new();
     for &code in Code::ALL {
         let l = ledger_for(code);
-        let (exit, out, err) = l.run(&["check", "--format", "json"]);
+        let (exit, out, err) = l.run(&check_args(code, &["--format", "json"]));
         assert_no_panic(&err);
         let got = codes(&out);
         let want_exit = match code.severity() {
@@ -120,7 +160,7 @@ fn every_fixture_reports_its_code() {
 fn human_output_of_every_fixture() {
     for &code in Code::ALL {
         let l = ledger_for(code);
-        let (exit, out, err) = l.run(&["check"]);
+        let (exit, out, err) = l.run(&check_args(code, &[]));
         assert_no_panic(&err);
         // The `deep-folder` path is thousands of characters long: show each level as `D`,
         // and a run of levels as one.

@@ -461,3 +461,40 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+impl Ledger {
+    /// Switches to `branch` (created at HEAD when it does not exist yet) and makes the work tree
+    /// that branch's last commit, like `git switch`: files the branch does not have are removed.
+    /// Commit first: uncommitted edits are thrown away.
+    pub fn checkout(self, branch: &str) -> Self {
+        let repo = self.repo_or_init();
+        let refname = format!("refs/heads/{branch}");
+        let target = match repo.find_reference(&refname) {
+            Ok(r) => r.peel_to_commit().expect("branch commit"),
+            Err(_) => {
+                let head = repo
+                    .head()
+                    .and_then(|h| h.peel_to_commit())
+                    .expect("commit first: the branch starts from HEAD");
+                repo.branch(branch, &head, false).expect("create branch");
+                head
+            }
+        };
+        let mut co = git2::build::CheckoutBuilder::new();
+        co.force().remove_untracked(true);
+        repo.checkout_tree(target.as_object(), Some(&mut co))
+            .expect("checkout");
+        repo.set_head(&refname).expect("set HEAD");
+        self
+    }
+
+    /// The full hash of HEAD.
+    pub fn head_id(&self) -> String {
+        let repo = self.repo_or_init();
+        repo.head()
+            .and_then(|h| h.peel_to_commit())
+            .expect("HEAD commit")
+            .id()
+            .to_string()
+    }
+}
