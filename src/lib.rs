@@ -30,7 +30,9 @@ pub mod model;
 pub mod report;
 pub mod scaffold;
 pub mod schema;
+pub mod site;
 pub mod source;
+pub mod theme;
 pub mod yaml;
 
 pub use error::{Error, Result};

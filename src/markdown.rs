@@ -158,7 +158,7 @@ pub fn render(text: &str, links: &dyn LinkResolver) -> Rendered {
     let mut html = String::with_capacity(text.len() * 3 / 2 + 64);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
-        html: SANITISER.clean(&html).to_string(),
+        html: stable_inputs(&SANITISER.clean(&html).to_string()),
         headings,
     }
 }
@@ -667,6 +667,28 @@ impl<'a> LineIndex<'a> {
 /// The sanitiser: ammonia's defaults (no script, style, iframe, object, embed, form; no `on*`
 /// attributes), plus exactly what the Markdown features produce, with URLs limited to http,
 /// https, mailto and relative ones. Built once; `Builder` is `Sync`.
+/// Rewrites every `<input …>` the sanitiser produced as `<input type="checkbox" disabled=""
+/// [checked=""]>`: ammonia adds the forced attributes in hash-map order, which differs from
+/// one process to the next, and builds must be byte-identical.
+fn stable_inputs(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<input") {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |j| i + j + 1);
+        let tag = &rest[i..tag_end];
+        let checked = tag.split_whitespace().any(|a| a.starts_with("checked"));
+        out.push_str(if checked {
+            "<input type=\"checkbox\" disabled=\"\" checked=\"\">"
+        } else {
+            "<input type=\"checkbox\" disabled=\"\">"
+        });
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.url_schemes(HashSet::from(["http", "https", "mailto"]))

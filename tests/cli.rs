@@ -16,3 +16,9 @@ mod codes;
 
 #[path = "cli/base.rs"]
 mod base;
+
+#[path = "cli/history.rs"]
+mod history;
+
+#[path = "cli/build.rs"]
+mod build;

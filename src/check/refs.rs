@@ -153,11 +153,32 @@ pub(super) fn check(
             );
         }
     }
+    for doc in bodies(ledger) {
+        for u in crate::markdown::unsafe_urls(doc.1) {
+            let pos = crate::diag::Pos::new(doc.0.body_line + u.line - 1, u.column);
+            out.push(
+                Diagnostic::new(Code::UnsafeUrl, &doc.0.path, pos, format!("unsafe URL `{}` in the Markdown", u.url))
+                    .with_help("links may use http, https, mailto or a relative path; scripts and data URLs are removed from the page"),
+            );
+        }
+    }
     for rb in &ledger.runbooks {
         if !rb.system.is_empty() {
             system(config, &systems, &rb.system, &rb.doc, "system", out);
         }
     }
+}
+
+/// Every document's location and Markdown body.
+fn bodies(ledger: &Ledger) -> impl Iterator<Item = (&Doc, &str)> {
+    let e = ledger.entries.iter().map(|x| (&x.doc, x.body.as_str()));
+    let q = ledger
+        .requirements
+        .iter()
+        .map(|x| (&x.doc, x.body.as_str()));
+    let r = ledger.releases.iter().map(|x| (&x.doc, x.body.as_str()));
+    let b = ledger.runbooks.iter().map(|x| (&x.doc, x.body.as_str()));
+    e.chain(q).chain(r).chain(b)
 }
 
 fn duplicates<'a>(docs: impl Iterator<Item = (String, &'a Doc)>, out: &mut Vec<Diagnostic>) {

@@ -80,6 +80,9 @@ pub(super) fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
         &loaded.ledger,
         &WorkTree::new(dir),
     ));
+    let (theme, theme_diags) = crate::theme::Theme::load(dir, &loaded.config.theme);
+    diags.extend(theme_diags);
+    diags.extend(theme.check());
     crate::diag::sort(&mut diags);
     diags
 }

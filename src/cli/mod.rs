@@ -1,6 +1,7 @@
 //! The command line: argument parsing, one file per command, printing and exit codes. The
 //! only module that prints, reads the clock or the environment.
 
+mod build;
 mod check;
 mod diff;
 mod history;
@@ -26,6 +27,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check the ledger, read its history from git and write the static site.
+    Build(build::Args),
     /// Validate every file of the ledger; exit 1 on any error.
     Check(check::Args),
     /// Write an example ledger repository into DIR (default: -C DIR).
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
+        Command::Build(a) => build::run(&cli.dir, a),
         Command::Check(a) => check::run(&cli.dir, a),
         Command::Init(a) => init::run(&cli.dir, a),
         Command::New(a) => new::run(&cli.dir, a),

@@ -18,13 +18,16 @@ pub(super) fn git_available() -> bool {
 
 const FORMAT: &str = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ad%x1f%B%x1e";
 
-/// Runs `git log` in `workdir` and parses its output.
+/// Runs `git log` in `workdir` and parses its output as it streams, handing each commit to
+/// `sink` as soon as it is read (so the caller can work while git still walks).
 pub(super) fn changes(
     workdir: &Path,
     prefix: &str,
     dir: &str,
     since: Option<&str>,
+    sink: &mut dyn FnMut(&CommitChanges),
 ) -> Result<Vec<CommitChanges>> {
+    use std::io::BufRead;
     let mut cmd = Command::new("git");
     cmd.arg("-C")
         .arg(workdir)
@@ -50,47 +53,92 @@ pub(super) fn changes(
     if let Some(s) = since {
         cmd.arg(format!("^{s}"));
     }
-    let out = cmd
+    let mut child = cmd
         .arg("--")
         .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .output()
+        .spawn()
         .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
-    if !out.status.success() {
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::Git("git log: no output".into()))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, stdout);
+    let (watch, mut out, mut buf) = (format!("{prefix}{dir}/"), Vec::new(), Vec::new());
+    let mut failed = None;
+    loop {
+        buf.clear();
+        match reader.read_until(0x01, &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                failed = Some(Error::Git(format!("reading git log: {e}")));
+                break;
+            }
+        }
+        let record = buf.strip_suffix(&[0x01]).unwrap_or(&buf);
+        if record.is_empty() {
+            continue;
+        }
+        match parse_record(record, &watch, prefix) {
+            Ok(cc) => {
+                sink(&cc);
+                out.push(cc);
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    let result = child
+        .wait_with_output()
+        .map_err(|e| Error::Git(format!("git log: {e}")))?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if !result.status.success() {
         return Err(Error::Git(format!(
             "git log failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+            String::from_utf8_lossy(&result.stderr).trim()
         )));
     }
-    parse(&out.stdout, &format!("{prefix}{dir}/"), prefix)
+    Ok(out)
 }
 
 /// Parses the output of `git log` with [`FORMAT`]; keeps changes under `watch` and strips
 /// `prefix` from their paths.
+#[cfg(test)]
 fn parse(bytes: &[u8], watch: &str, prefix: &str) -> Result<Vec<CommitChanges>> {
-    let mut out = Vec::new();
-    for record in bytes.split(|&b| b == 0x01).skip(1) {
-        let Some(end) = record.iter().position(|&b| b == 0x1e) else {
-            return Err(Error::Git("unexpected git log output".into()));
-        };
-        let header = String::from_utf8_lossy(&record[..end]);
-        let f: Vec<&str> = header.splitn(7, '\x1f').collect();
-        let [id, parents, author, email, time, offset, message] = f[..] else {
-            return Err(Error::Git("unexpected git log header".into()));
-        };
-        let commit = Commit {
-            id: id.to_owned(),
-            parents: parents.split_whitespace().map(str::to_owned).collect(),
-            author: author.to_owned(),
-            email: email.to_owned(),
-            time: time.trim().parse().unwrap_or(0),
-            offset_minutes: parse_offset(offset),
-            message: message.trim_end().to_owned(),
-        };
-        let changes = raw_entries(&record[end + 1..], watch, prefix);
-        out.push(CommitChanges { commit, changes });
-    }
-    Ok(out)
+    bytes
+        .split(|&b| b == 0x01)
+        .skip(1)
+        .map(|r| parse_record(r, watch, prefix))
+        .collect()
+}
+
+/// One commit's record: the header up to `\x1e`, then its raw changes.
+fn parse_record(record: &[u8], watch: &str, prefix: &str) -> Result<CommitChanges> {
+    let Some(end) = record.iter().position(|&b| b == 0x1e) else {
+        return Err(Error::Git("unexpected git log output".into()));
+    };
+    let header = String::from_utf8_lossy(&record[..end]);
+    let f: Vec<&str> = header.splitn(7, '\x1f').collect();
+    let [id, parents, author, email, time, offset, message] = f[..] else {
+        return Err(Error::Git("unexpected git log header".into()));
+    };
+    let commit = Commit {
+        id: id.to_owned(),
+        parents: parents.split_whitespace().map(str::to_owned).collect(),
+        author: author.to_owned(),
+        email: email.to_owned(),
+        time: time.trim().parse().unwrap_or(0),
+        offset_minutes: parse_offset(offset),
+        message: message.trim_end().to_owned(),
+    };
+    let changes = raw_entries(&record[end + 1..], watch, prefix);
+    Ok(CommitChanges { commit, changes })
 }
 
 fn parse_offset(s: &str) -> i32 {

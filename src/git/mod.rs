@@ -104,6 +104,13 @@ impl Repo {
         Ok(Some(Repo { repo, prefix }))
     }
 
+    /// A commit's author time: seconds since the epoch and minutes east of UTC.
+    pub fn commit_time(&self, id: &str) -> Result<(i64, i32)> {
+        let c = self.repo.find_commit(oid(id)?).map_err(git_err)?;
+        let t = c.committer().when();
+        Ok((t.seconds(), t.offset_minutes()))
+    }
+
     /// True for a shallow clone (history cut off).
     pub fn is_shallow(&self) -> bool {
         self.repo.is_shallow()
@@ -288,6 +295,7 @@ impl Repo {
     pub fn blob_source(&self) -> BlobSource {
         BlobSource {
             path: self.repo.path().to_path_buf(),
+            prefix: self.prefix.clone(),
         }
     }
 
@@ -299,6 +307,17 @@ impl Repo {
         walker: Walker,
         since: Option<&str>,
     ) -> Result<Vec<CommitChanges>> {
+        self.changes_with(dir, walker, since, &mut |_| {})
+    }
+
+    /// [`Repo::changes`], handing each commit to `sink` as soon as it is known.
+    pub fn changes_with(
+        &self,
+        dir: &str,
+        walker: Walker,
+        since: Option<&str>,
+        sink: &mut dyn FnMut(&CommitChanges),
+    ) -> Result<Vec<CommitChanges>> {
         if self.head()?.is_none() {
             return Ok(Vec::new());
         }
@@ -308,9 +327,9 @@ impl Repo {
             Walker::Auto => log::git_available(),
         };
         if use_binary {
-            log::changes(self.workdir()?, &self.prefix, dir, since)
+            log::changes(self.workdir()?, &self.prefix, dir, since, sink)
         } else {
-            walk::changes(&self.repo, &self.prefix, dir, since)
+            walk::changes(&self.repo, &self.prefix, dir, since, sink)
         }
     }
 
@@ -385,12 +404,14 @@ impl Repo {
 #[derive(Debug, Clone)]
 pub struct BlobSource {
     path: std::path::PathBuf,
+    prefix: String,
 }
 
 impl BlobSource {
     pub fn reader(&self) -> Result<BlobReader> {
         Ok(BlobReader {
             repo: git2::Repository::open(&self.path).map_err(git_err)?,
+            prefix: self.prefix.clone(),
         })
     }
 }
@@ -398,12 +419,26 @@ impl BlobSource {
 /// Reads blobs by id; one per thread, from [`BlobSource::reader`].
 pub struct BlobReader {
     repo: git2::Repository,
+    prefix: String,
 }
 
 impl BlobReader {
     pub fn read(&self, id: &str) -> Result<Vec<u8>> {
         let blob = self.repo.find_blob(oid(id)?).map_err(git_err)?;
         Ok(blob.content().to_vec())
+    }
+
+    /// The bytes of the file at `path` (ledger-relative) in `commit`, if it is a regular file.
+    pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
+        let tree = c.tree().map_err(git_err)?;
+        let Ok(entry) = tree.get_path(Path::new(&format!("{}{path}", self.prefix))) else {
+            return Ok(None);
+        };
+        if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
+            return Ok(None);
+        }
+        Ok(Some(self.read(&entry.id().to_string())?))
     }
 }
 

@@ -12,6 +12,7 @@ pub(super) fn changes(
     prefix: &str,
     dir: &str,
     since: Option<&str>,
+    sink: &mut dyn FnMut(&CommitChanges),
 ) -> Result<Vec<CommitChanges>> {
     let full = format!("{prefix}{dir}");
     let mut walk = repo.revwalk().map_err(git_err)?;
@@ -61,7 +62,9 @@ pub(super) fn changes(
                 changes.retain(|fc| blob_in(other_tree.as_ref(), &fc.path, dir) != fc.blob);
             }
         }
-        out.push(CommitChanges { commit, changes });
+        let cc = CommitChanges { commit, changes };
+        sink(&cc);
+        out.push(cc);
     }
     Ok(out)
 }

@@ -49,7 +49,7 @@ pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
         });
     };
     let state = super::cache::mine_cached(repo, &head, opts)?;
-    let mut history = state.history();
+    let mut history = state.into_history();
     history.head = Some(head);
     history.partial = partial;
     working_tree(root, repo, &mut history)?;
@@ -66,7 +66,8 @@ pub struct State {
     pub files: Vec<FileState>,
 }
 
-/// One file's timeline so far and its last version that parsed.
+/// One file's timeline so far and its last version that parsed (`None` after a cache load: it
+/// is re-read from the state's head when the file changes again).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileState {
     pub timeline: Timeline,
@@ -74,8 +75,14 @@ pub struct FileState {
 }
 
 impl State {
-    /// Folds `stream` (commits after `self.head`, parents first) into the timelines.
-    pub fn extend(&mut self, repo: &Repo, stream: &[CommitChanges]) -> Result<()> {
+    /// Folds `stream` (commits after `self.head`, parents first) into the timelines, taking
+    /// versions from `prefetched` where they were parsed ahead.
+    pub fn extend(
+        &mut self,
+        repo: &Repo,
+        stream: &[CommitChanges],
+        mut prefetched: Prefetched,
+    ) -> Result<()> {
         let landed = landing(stream);
         let mut pending: BTreeMap<usize, Vec<Pending>> = BTreeMap::new();
         for (ci, cc) in stream.iter().enumerate() {
@@ -96,11 +103,18 @@ impl State {
                     self.files.len() - 1
                 });
                 self.by_path.insert(ch.path.clone(), fi);
+                let kind = load::classify(ch.path.strip_prefix("content/").unwrap_or(""));
+                let ready = match (&ch.blob, kind) {
+                    // A blob met again (a revert) is parsed again: its first parse was taken.
+                    (Some(b), Some(k)) => prefetched.remove(&(k, b.clone())),
+                    _ => None,
+                };
                 pending.entry(fi).or_default().push(Pending {
                     commit: ci,
                     kind: ch.kind,
                     path: ch.path.clone(),
                     blob: ch.blob.clone(),
+                    ready,
                 });
             }
         }
@@ -112,13 +126,23 @@ impl State {
             }
         }
         let source = repo.blob_source();
+        let before = self.head.clone();
         let results: Vec<Result<()>> = work
             .into_par_iter()
             .map_init(
                 || source.reader(),
                 |reader, (file, pending)| {
                     let reader = reader.as_ref().map_err(|e| Error::Git(e.to_string()))?;
-                    extend_file(file, stream, &landed, &pending, |id| reader.read(id))
+                    // After a cache load the last version is not kept: read it back at the
+                    // commit the state had reached.
+                    if file.last.is_none()
+                        && let (Some(head), Some(step)) = (&before, file.timeline.steps.last())
+                        && step.kind != ChangeKind::Deleted
+                    {
+                        let bytes = reader.file_at(head, &file.timeline.path)?;
+                        file.last = bytes.and_then(|b| version(&file.timeline.path, &b));
+                    }
+                    extend_file(file, stream, &landed, pending, |id| reader.read(id))
                 },
             )
             .collect();
@@ -130,17 +154,17 @@ impl State {
     }
 
     /// The timelines, keyed by each file's latest path.
-    pub fn history(&self) -> History {
+    pub fn into_history(self) -> History {
         let mut history = History::default();
-        for f in &self.files {
-            let t = &f.timeline;
+        for f in self.files {
+            let t = f.timeline;
             let mut key = t.path.clone();
             let mut n = 1;
             while history.files.contains_key(&key) {
                 n += 1;
                 key = format!("{}#{n}", t.path);
             }
-            history.files.insert(key, t.clone());
+            history.files.insert(key, t);
         }
         history
     }
@@ -151,18 +175,96 @@ type Version = Option<(Fields, u64)>;
 
 /// Parses one version of a content file with the loader's code.
 pub fn version(path: &str, bytes: &[u8]) -> Version {
-    let under = path.strip_prefix("content/")?;
-    let kind = load::classify(under)?;
+    fields_of(parse_lite(path, bytes)?)
+}
+
+/// A parsed version kept small while it waits to be compared: the document without its body
+/// and field positions, and the hash of its body.
+pub struct Lite(Parsed, u64);
+
+/// Parses a version into its [`Lite`] form; `None` when it does not parse.
+fn parse_lite(path: &str, bytes: &[u8]) -> Option<Lite> {
+    let kind = load::classify(path.strip_prefix("content/")?)?;
     let src = crate::source::decode(path, bytes).ok()?;
-    let (parsed, _) = load::parse(kind, path, &src.text);
-    let (value, body) = match parsed {
-        Parsed::Entry(e) => (serde_json::to_value(&*e), e.body),
-        Parsed::Requirement(r) => (serde_json::to_value(&*r), r.body),
-        Parsed::Release(r) => (serde_json::to_value(&*r), r.body),
-        Parsed::Runbook(r) => (serde_json::to_value(&*r), r.body),
+    let (mut parsed, _) = load::parse(kind, path, &src.text);
+    let body = match &mut parsed {
+        Parsed::Entry(e) => (std::mem::take(&mut e.body), std::mem::take(&mut e.doc)).0,
+        Parsed::Requirement(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
+        Parsed::Release(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
+        Parsed::Runbook(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
         Parsed::Broken(..) => return None,
     };
-    Some((fields::flatten(&value.ok()?), hash(&body)))
+    Some(Lite(parsed, hash(&body)))
+}
+
+/// The flattened fields of a [`Lite`] version.
+fn fields_of(lite: Lite) -> Version {
+    let value = match lite.0 {
+        Parsed::Entry(e) => serde_json::to_value(&*e),
+        Parsed::Requirement(r) => serde_json::to_value(&*r),
+        Parsed::Release(r) => serde_json::to_value(&*r),
+        Parsed::Runbook(r) => serde_json::to_value(&*r),
+        Parsed::Broken(..) => return None,
+    };
+    Some((fields::flatten(&value.ok()?), lite.1))
+}
+
+/// Versions parsed ahead, by (kind, blob id); `None` where the version does not parse.
+pub type Prefetched = HashMap<(load::Kind, String), Option<Lite>>;
+
+/// The commit stream of `repo` since `since`, with every new version parsed while git is still
+/// walking: git's walk runs on one core while the workers parse on the others.
+pub fn stream_prefetched(
+    repo: &Repo,
+    walker: Walker,
+    since: Option<&str>,
+) -> Result<(Vec<CommitChanges>, Prefetched)> {
+    const BATCH: usize = 256;
+    let source = repo.blob_source();
+    let found = std::sync::Mutex::new(Prefetched::new());
+    let mut seen = std::collections::HashSet::new();
+    let mut batch: Vec<(load::Kind, String, String)> = Vec::new();
+    let stream = rayon::in_place_scope(|scope| {
+        let spawn = |work: Vec<(load::Kind, String, String)>| {
+            let (source, found) = (&source, &found);
+            scope.spawn(move |_| {
+                let Ok(reader) = source.reader() else { return };
+                let parsed: Vec<_> = work
+                    .into_iter()
+                    .filter_map(|(kind, path, blob)| {
+                        let bytes = reader.read(&blob).ok()?;
+                        let lite = parse_lite(&path, &bytes);
+                        Some(((kind, blob), lite))
+                    })
+                    .collect();
+                if let Ok(mut map) = found.lock() {
+                    map.extend(parsed);
+                }
+            });
+        };
+        let result = repo.changes_with(WATCHED, walker, since, &mut |cc| {
+            for ch in &cc.changes {
+                let (Some(blob), Some(kind)) = (
+                    &ch.blob,
+                    load::classify(ch.path.strip_prefix("content/").unwrap_or("")),
+                ) else {
+                    continue;
+                };
+                if seen.insert((kind, blob.clone())) {
+                    batch.push((kind, ch.path.clone(), blob.clone()));
+                }
+            }
+            if batch.len() >= BATCH {
+                spawn(std::mem::take(&mut batch));
+            }
+        });
+        spawn(std::mem::take(&mut batch));
+        result
+    })?;
+    let found = found
+        .into_inner()
+        .map_err(|_| Error::Git("a parsing worker failed".into()))?;
+    Ok((stream, found))
 }
 
 fn hash(s: &str) -> u64 {
@@ -229,6 +331,8 @@ struct Pending {
     kind: ChangeKind,
     path: String,
     blob: Option<String>,
+    /// The version, when it was parsed ahead.
+    ready: Option<Option<Lite>>,
 }
 
 /// Appends one file's new steps: each version parsed once and compared with the last one that
@@ -237,7 +341,7 @@ fn extend_file(
     file: &mut FileState,
     stream: &[CommitChanges],
     landed: &[usize],
-    pending: &[Pending],
+    pending: Vec<Pending>,
     read: impl Fn(&str) -> Result<Vec<u8>>,
 ) -> Result<()> {
     for p in pending {
@@ -259,7 +363,11 @@ fn extend_file(
             working_tree: false,
         };
         if let Some(blob) = &p.blob {
-            apply(&mut step, &mut file.last, version(&p.path, &read(blob)?));
+            let v = match p.ready {
+                Some(lite) => lite.and_then(fields_of),
+                None => version(&p.path, &read(blob)?),
+            };
+            apply(&mut step, &mut file.last, v);
         }
         file.timeline.steps.push(step);
         file.timeline.path = p.path.clone();

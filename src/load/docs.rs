@@ -13,7 +13,7 @@ use crate::schema::{
 use crate::{frontmatter, yaml};
 
 /// The kinds of content file, by the folder they live in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Entry,
     Requirement,

@@ -1,0 +1,236 @@
+//! The static site: the page plan ([`pages`]) rendered in parallel with the theme, the static
+//! files, and the exports ([`export`]), written to a temporary folder beside the output and
+//! swapped in only when everything succeeded ([`output`]). Reads no clock: the generation
+//! time comes from the HEAD commit.
+
+pub mod charts;
+pub mod export;
+pub mod i18n;
+pub mod output;
+pub mod pages;
+pub mod sql;
+pub mod views;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::history::History;
+use crate::model::Ledger;
+use crate::theme::Theme;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub use output::OutputFile;
+
+/// Everything a build needs.
+pub struct SiteInput<'a> {
+    pub config: &'a Config,
+    pub ledger: &'a Ledger,
+    pub history: &'a History,
+    /// When the site was generated: the HEAD commit's time (RFC 3339), never the clock.
+    pub generated_at: Option<String>,
+    /// "Today" for the dashboard (late entries, the next release): the generation date.
+    pub today: Option<Date>,
+    /// The site's absolute base URL, ending in `/`.
+    pub base_url: String,
+    /// Reads a repository file that content references (SQL scripts), if it is a safe file.
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+/// Markdown rendering for content files: links to other content files become page links, and
+/// each distinct body is rendered once.
+pub struct Markdown<'a> {
+    ledger: &'a Ledger,
+    cache: Mutex<HashMap<(String, u64), String>>,
+}
+
+/// Resolves `.md` links of one content file to site-root-relative page URLs.
+struct Resolver<'a> {
+    ledger: &'a Ledger,
+    /// The folder of the file that holds the link, e.g. `content/entries`.
+    dir: String,
+    /// From the page back to the site root.
+    root: String,
+}
+
+impl crate::markdown::LinkResolver for Resolver<'_> {
+    fn resolve(&self, target: &str) -> Option<String> {
+        let path = if let Some(abs) = target.strip_prefix('/') {
+            abs.to_owned()
+        } else {
+            normalize(&format!("{}/{target}", self.dir))?
+        };
+        let path = path.strip_prefix("content/")?;
+        let (folder, file) = path.split_once('/')?;
+        let stem = file.strip_suffix(".md")?;
+        let url = match folder {
+            "entries" => views::entry_url(crate::model::entry_file_id(file)?),
+            "requirements" => {
+                let id = self
+                    .ledger
+                    .requirements
+                    .iter()
+                    .find(|r| stem == r.id || stem.starts_with(&format!("{}-", r.id)))?;
+                views::requirement_url(&id.id)
+            }
+            "releases" => views::release_url(stem),
+            "runbooks" => views::runbook_url(stem),
+            _ => return None,
+        };
+        Some(format!("{}{url}", self.root))
+    }
+}
+
+/// `a/b/../c` → `a/c`; `None` when it climbs above the start.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl<'a> Markdown<'a> {
+    pub fn new(ledger: &'a Ledger) -> Self {
+        Markdown {
+            ledger,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The HTML of `text`, the body of the content file at `path`, for its page (two levels
+    /// below the site root: `entries/20/`).
+    pub fn render(&self, path: &str, text: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        let key = (path.to_owned(), h.finish());
+        if let Some(html) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return html;
+        }
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        let resolver = Resolver {
+            ledger: self.ledger,
+            dir,
+            root: "../../".into(),
+        };
+        let html = crate::markdown::render(text, &resolver).html;
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(key, html.clone());
+        }
+        html
+    }
+}
+
+/// The whole site: every page, the theme's static files and the exports.
+pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = render(input, theme)?;
+    let exports = export::ExportInput {
+        config: input.config,
+        ledger: input.ledger,
+        history: input.history,
+        generated_at: input.generated_at.as_deref(),
+        base_url: &input.base_url,
+    };
+    match export::all(&exports) {
+        Ok(more) => files.extend(more),
+        Err(e) => {
+            let d = Diagnostic::new(
+                crate::diag::Code::TemplateError,
+                "(exports)",
+                crate::diag::Pos::START,
+                format!("cannot write the exports: {e}"),
+            );
+            return Err(vec![d]);
+        }
+    }
+    Ok(files)
+}
+
+/// Renders every page and copies the theme's static files. A template problem is a
+/// diagnostic; all of them are collected.
+pub fn render(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let lang = input.config.language;
+    theme.add_global(
+        "t",
+        minijinja::Value::from(minijinja::value::Serde(i18n::ui(lang))),
+    );
+    theme.add_global(
+        "f",
+        minijinja::Value::from(minijinja::value::Serde(i18n::fields(lang))),
+    );
+    theme.add_global(
+        "v",
+        minijinja::Value::from(minijinja::value::Serde(i18n::values(lang))),
+    );
+    theme.add_global(
+        "site",
+        minijinja::context! {
+            title => input.config.title.clone(),
+            lang => match lang { crate::config::Language::ZhCn => "zh-CN", crate::config::Language::En => "en" },
+            base_url => input.base_url.clone(),
+            generated_at => input.generated_at.clone(),
+            partial => input.history.partial,
+            has_history => input.history.head.is_some(),
+        },
+    );
+    let md = Markdown::new(input.ledger);
+    let plan = pages::plan(input, &md);
+    let theme = &*theme;
+    let rendered: Vec<Result<OutputFile, Box<Diagnostic>>> = plan
+        .par_iter()
+        .map(|p| {
+            theme
+                .render(p.template, p.context())
+                .map(|html| OutputFile {
+                    path: p.path.clone(),
+                    bytes: html.into_bytes(),
+                })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + 16);
+    let mut diags = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !diags.iter().any(|x: &Diagnostic| {
+                    x.file == d.file && x.line == d.line && x.message == d.message
+                }) {
+                    diags.push(*d);
+                }
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    for (path, bytes) in &theme.statics {
+        files.push(OutputFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalize_without_escaping() {
+        assert_eq!(
+            normalize("content/entries/../releases/2019-03-07.md").as_deref(),
+            Some("content/releases/2019-03-07.md")
+        );
+        assert_eq!(normalize("content/../../etc/passwd"), None);
+    }
+}

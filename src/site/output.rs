@@ -1,0 +1,130 @@
+//! Writing the site: every file into a fresh temporary folder beside the output folder, then
+//! one swap, so a failed build never touches the previous output and readers never see a half
+//! written site.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// One generated file: its path relative to the site root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Writes `files` as the new content of `out`. Paths must be relative and plain (no `..`).
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = tempfile_dir(&parent, &name)?;
+    let result = write_all(&tmp, files).and_then(|_| swap(&tmp, out, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
+    for n in 0..1000u32 {
+        let p = parent.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&p, e)),
+        }
+    }
+    Err(Error::Usage(format!(
+        "cannot create a temporary folder in {}",
+        parent.display()
+    )))
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    use rayon::prelude::*;
+    for f in files {
+        if f.path.starts_with('/') || f.path.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(Error::Usage(format!(
+                "refusing to write `{}` outside the output folder",
+                f.path
+            )));
+        }
+    }
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let p = dir.join(&f.path);
+        std::fs::write(&p, &f.bytes).map_err(|e| Error::io(&p, e))
+    })
+}
+
+fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
+    if std::fs::symlink_metadata(out).is_ok() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+        std::fs::rename(tmp, out).map_err(|e| Error::io(out, e))?;
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+    } else {
+        std::fs::rename(tmp, out).map_err(|e| Error::io(out, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str, s: &str) -> OutputFile {
+        OutputFile {
+            path: p.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_output_in_one_swap() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(
+            &out,
+            &[file("index.html", "one"), file("a/b/index.html", "x")],
+        )
+        .unwrap();
+        write_atomic(&out, &[file("index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("a").exists(), "old files are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_bad_path_fails_and_leaves_the_old_output() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("index.html", "one")]).unwrap();
+        assert!(write_atomic(&out, &[file("../evil", "x")]).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(!t.path().join("evil").exists());
+    }
+}

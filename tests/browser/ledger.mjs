@@ -1,0 +1,81 @@
+// Browser test of the ledger page in headless Chromium (Debian's chromium, driven by
+// playwright-core): filter, sort, search a Chinese word, keep the view in the URL, and no
+// console error anywhere. Usage: node tests/browser/ledger.mjs SITE_DIR
+import { chromium } from "playwright-core";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const site = path.resolve(process.argv[2] || "public");
+const url = (p) => pathToFileURL(path.join(site, p)).href;
+const fail = (msg) => { console.error("FAIL: " + msg); process.exitCode = 1; };
+let passed = 0;
+const ok = (cond, msg) => { if (cond) { passed++; } else { fail(msg); } };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage();
+const errors = [];
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(String(e)));
+
+await page.goto(url("ledger/index.html"));
+const total = await page.locator("#ledger tbody tr").count();
+ok(total > 5, `the ledger lists the entries (${total})`);
+const visible = () => page.locator("#ledger tbody tr:not([hidden])");
+ok(await page.locator("#filters").isVisible(), "the search box appears with JavaScript");
+
+// Free-text search with a Chinese word.
+await page.fill("#q", "还款");
+let n = await visible().count();
+ok(n > 0 && n < total, `searching 还款 narrows the table (${n} of ${total})`);
+for (const text of await visible().allTextContents()) {
+  ok(text.includes("还款") || (text.includes("还") && text.includes("款")), "every shown row matches 还款");
+}
+ok(page.url().includes("q=%E8%BF%98%E6%AC%BE") || decodeURIComponent(page.url()).includes("q=还款"), "the search is kept in the URL");
+
+// A bigram search: 文件生成 matches text that holds 文件 and 生成.
+await page.fill("#q", "文件生成");
+ok(await visible().count() > 0, "bigram search finds 文件生成");
+await page.fill("#q", "");
+ok(await visible().count() === total, "clearing the search shows every row");
+
+// Filter by status with the column's select.
+const statusSelect = page.locator('select[data-key="status"]');
+const options = await statusSelect.locator("option").allTextContents();
+ok(options.length > 2, "the status filter offers the statuses");
+await statusSelect.selectOption({ label: options[1] });
+n = await visible().count();
+ok(n > 0 && n < total, `filtering by ${options[1]} narrows the table (${n})`);
+const statusIndex = await page.locator("#ledger thead tr:first-child th").evaluateAll(
+  (ths) => ths.findIndex((th) => th.getAttribute("data-key") === "status"));
+for (const row of await visible().all()) {
+  ok((await row.locator("td").nth(statusIndex).textContent()).trim() === options[1], "every shown row has that status");
+}
+await statusSelect.selectOption({ index: 0 });
+
+// Sort by id, descending after two clicks.
+const idHeader = page.locator('#ledger thead th[data-key="id"]');
+await idHeader.click();
+await idHeader.click();
+const ids = (await page.locator("#ledger tbody tr td:first-child").allTextContents()).map((s) => parseInt(s, 10));
+ok(ids.every((v, i) => i === 0 || ids[i - 1] >= v), "sorting by id twice gives descending ids");
+ok(await idHeader.getAttribute("aria-sort") === "descending", "the header says how it is sorted");
+
+// The view survives a reload through the URL.
+await page.fill("#q", "还款");
+const shared = page.url();
+const again = await browser.newPage();
+again.on("pageerror", (e) => errors.push(String(e)));
+await again.goto(shared);
+ok(await again.inputValue("#q") === "还款", "a shared URL restores the search");
+
+// Other pages load without errors.
+for (const p of ["index.html", "board/index.html", "entries/20/index.html", "releases/2019-02-28/index.html", "history/index.html"]) {
+  await page.goto(url(p));
+}
+ok(errors.length === 0, "no console errors: " + errors.join(" | "));
+await browser.close();
+console.log(`${passed} passed, ${process.exitCode ? 1 : 0} failed`);
