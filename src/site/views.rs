@@ -184,7 +184,14 @@ fn change_label(lang: Language, field: &str) -> String {
     match field.split_once('.') {
         Some(("tests", rest)) => {
             let (env, key) = rest.split_once('.').unwrap_or((rest, ""));
-            format!("{} {}", i18n::value(lang, "env", env), key)
+            let key = match (key, lang) {
+                ("result", Language::ZhCn) => "结果",
+                ("date", Language::ZhCn) => "日期",
+                ("by", Language::ZhCn) => "测试人",
+                ("by", Language::En) => "tester",
+                (k, _) => k,
+            };
+            format!("{} {key}", i18n::value(lang, "env", env))
         }
         _ => i18n::field(lang, field).to_owned(),
     }
