@@ -27,6 +27,7 @@ pub mod history;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod notes;
 pub mod report;
 pub mod scaffold;
 pub mod schema;

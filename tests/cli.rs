@@ -22,3 +22,6 @@ mod history;
 
 #[path = "cli/build.rs"]
 mod build;
+
+#[path = "cli/notes.rs"]
+mod notes;

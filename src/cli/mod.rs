@@ -7,6 +7,7 @@ mod diff;
 mod history;
 mod init;
 mod new;
+mod release;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -39,6 +40,8 @@ pub enum Command {
     History(history::Args),
     /// Summarise what the changes since REF do to the ledger (for a pull-request comment).
     Diff(diff::Args),
+    /// Release commands: `release notes <id>`, the test-complete mail to the PM.
+    Release(release::Args),
 }
 
 /// What a command ended with.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::New(a) => new::run(&cli.dir, a),
         Command::History(a) => history::run(&cli.dir, a),
         Command::Diff(a) => diff::run(&cli.dir, a),
+        Command::Release(a) => release::run(&cli.dir, a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
