@@ -196,6 +196,8 @@ fn dashboard(input: &SiteInput) -> Page {
 #[derive(Debug, Clone, Serialize)]
 struct Activity {
     time: String,
+    /// `time` in the configured time zone.
+    local: String,
     author: String,
     what: Link,
     from: String,
@@ -243,6 +245,7 @@ fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
                 "status"
             };
             out.push(Activity {
+                local: views::local_time(input.config, &tr.landed_time),
                 time: tr.landed_time.clone(),
                 author: tr.author.clone(),
                 what: link.clone(),
@@ -316,7 +319,6 @@ fn history(input: &SiteInput) -> Page {
 }
 
 fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let lang = input.config.language;
     let mut pages = Vec::new();
     for e in &input.ledger.entries {
         let view = entry_view(e, input.ledger, input.today);
@@ -338,7 +340,7 @@ fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
             sql => sql,
             related => Value::from(Serde(related)),
-            timeline => Value::from(Serde(timeline_view(lang, input.history.of(&e.doc.path)))),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
         };
         pages.push(Page::new(
             format!("{}index.html", views::entry_url(e.id)),
@@ -351,7 +353,6 @@ fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
 }
 
 fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let lang = input.config.language;
     let l = input.ledger;
     let mut pages = vec![Page::new(
         "requirements/index.html".into(),
@@ -371,7 +372,7 @@ fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
             entries => Value::from(Serde(entries)),
             system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
-            timeline => Value::from(Serde(timeline_view(lang, input.history.of(&r.doc.path)))),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
         pages.push(Page::new(
             format!("{}index.html", views::requirement_url(&r.id)),
@@ -384,7 +385,6 @@ fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
 }
 
 fn releases(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let lang = input.config.language;
     let l = input.ledger;
     let all: Vec<_> = l
         .releases
@@ -410,7 +410,7 @@ fn releases(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             r => Value::from(Serde(view)),
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
             scripts => scripts,
-            timeline => Value::from(Serde(timeline_view(lang, input.history.of(&r.doc.path)))),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
         pages.push(Page::new(
             format!("{}index.html", views::release_url(&r.id)),
@@ -550,7 +550,6 @@ fn people(input: &SiteInput) -> Vec<Page> {
 }
 
 fn runbooks(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let lang = input.config.language;
     let l = input.ledger;
     let list: Vec<_> = l.runbooks.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::runbook_url(&r.slug) }).collect();
     let mut pages = vec![Page::new(
@@ -574,7 +573,7 @@ fn runbooks(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             r => Value::from(Serde(r)),
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
             used_by => Value::from(Serde(used_by)),
-            timeline => Value::from(Serde(timeline_view(lang, input.history.of(&r.doc.path)))),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
         pages.push(Page::new(
             format!("{}index.html", views::runbook_url(&r.slug)),

@@ -136,6 +136,8 @@ pub struct StepView {
     pub commit: String,
     pub author: String,
     pub time: String,
+    /// `time` in the configured time zone, `YYYY-MM-DD HH:MM`.
+    pub local_time: String,
     pub message: String,
     pub landed_commit: String,
     pub landed_time: String,
@@ -198,7 +200,8 @@ fn change_label(lang: Language, field: &str) -> String {
 }
 
 /// A timeline, newest step first.
-pub fn timeline_view(lang: Language, t: Option<&Timeline>) -> Vec<StepView> {
+pub fn timeline_view(config: &Config, t: Option<&Timeline>) -> Vec<StepView> {
+    let lang = config.language;
     let Some(t) = t else { return Vec::new() };
     let mut steps: Vec<StepView> = t
         .steps
@@ -223,6 +226,7 @@ pub fn timeline_view(lang: Language, t: Option<&Timeline>) -> Vec<StepView> {
             StepView {
                 commit: s.commit.clone(),
                 author: s.author.clone(),
+                local_time: local_time(config, &s.time),
                 time: s.time.clone(),
                 message: s.message.lines().next().unwrap_or("").to_owned(),
                 landed_commit: s.landed_commit.clone(),
@@ -322,6 +326,18 @@ pub fn release_view<'a>(
     }
 }
 
+/// An RFC 3339 time as `YYYY-MM-DD HH:MM` in the configured time zone (as given when it does
+/// not parse).
+pub fn local_time(config: &Config, rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(ts) => ts
+            .to_zoned(jiff::tz::TimeZone::fixed(config.train.timezone))
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
 /// The date of an RFC 3339 time in the configured time zone.
 pub fn local_date(config: &Config, rfc3339: &str) -> Option<Date> {
     let ts: jiff::Timestamp = rfc3339.parse().ok()?;
@@ -369,6 +385,16 @@ mod tests {
             "小贷, AML"
         );
         assert_eq!(change_label(Language::En, "tests.sit.result"), "SIT result");
+    }
+
+    #[test]
+    fn times_are_shown_in_the_configured_zone() {
+        let c = Config::default();
+        assert_eq!(
+            local_time(&c, "2019-03-01T02:00:00+00:00"),
+            "2019-03-01 10:00"
+        );
+        assert_eq!(local_time(&c, "not a time"), "not a time");
     }
 
     #[test]
