@@ -1,0 +1,339 @@
+//! `feed.xml`: an Atom 1.0 feed of the releases and the entries' recent status changes, newest
+//! first, and the XML escaping it needs. Must not read the clock (times come from the history
+//! and `generated_at`) nor touch the other exports.
+
+use super::labels::label;
+use super::{ExportInput, FEED_STATUS_CHANGES, OutputFile, url_segment};
+use crate::config::{Config, Language};
+use crate::history::Step;
+use crate::model::Keyword;
+use jiff::civil::Date;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Escapes text for XML content and attribute values, dropping the characters XML 1.0 cannot
+/// carry at all (control characters other than tab, line feed and carriage return).
+pub fn xml_escape(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_xml_illegal(c))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if is_xml_illegal(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_xml_illegal(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// One `<entry>` of the feed before it is written.
+struct FeedItem {
+    /// Sort key: seconds since the epoch of `updated`.
+    secs: i64,
+    /// Tie-breaker: releases (0) before status changes (1), then by this key.
+    rank: (u8, String),
+    title: String,
+    id: String,
+    link: String,
+    updated: String,
+    author: Option<String>,
+    summary: String,
+}
+
+/// `feed.xml`: an Atom 1.0 feed with one entry per release and one per status change of an
+/// entry (the most recent [`FEED_STATUS_CHANGES`], uncommitted edits left out), newest first.
+pub fn feed_atom(input: &ExportInput) -> OutputFile {
+    let lang = input.config.language;
+    let base = with_slash(input.base_url);
+    let mut items = Vec::new();
+
+    for r in &input.ledger.releases {
+        let landed = input.history.of(&r.doc.path).and_then(|t| {
+            t.steps
+                .iter()
+                .rev()
+                .filter(|s| !s.working_tree)
+                .find_map(step_time)
+        });
+        let updated = landed.unwrap_or_else(|| day_start(r.date, input.config));
+        let link = format!("{base}releases/{}/", url_segment(&r.id));
+        let n = input.ledger.entries_of_release(&r.id).count();
+        let status = label("release_status", r.status.as_str(), lang);
+        let summary = match lang {
+            Language::ZhCn => format!("期次 {} · {} · {} · 条目 {n} 个", r.id, r.date, status),
+            Language::En => format!("Release {} · {} · {} · {n} entries", r.id, r.date, status),
+        };
+        items.push(FeedItem {
+            secs: secs_of(&updated),
+            rank: (0, r.id.clone()),
+            title: r.title.clone(),
+            id: link.clone(),
+            link,
+            updated,
+            author: None,
+            summary,
+        });
+    }
+
+    let mut changes = Vec::new();
+    for e in &input.ledger.entries {
+        let Some(t) = input.history.of(&e.doc.path) else {
+            continue;
+        };
+        for (i, s) in t.steps.iter().enumerate() {
+            if s.working_tree {
+                continue;
+            }
+            let Some(c) = s.changes.iter().find(|c| c.field == "status") else {
+                continue;
+            };
+            let Some(updated) = step_time(s) else {
+                continue;
+            };
+            let to = json_text(&c.to);
+            let title = match c.from.as_str() {
+                Some(from) => format!("#{} {}: {from} → {to}", e.id, e.title),
+                None => format!("#{} {}: {to}", e.id, e.title),
+            };
+            let link = format!("{base}entries/{}/", e.id);
+            let message = s.message.lines().next().unwrap_or("").trim();
+            let summary = [s.author.as_str(), &updated, message]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            changes.push(FeedItem {
+                secs: secs_of(&updated),
+                rank: (1, format!("{:010}/{:06}", e.id, usize::MAX - i)),
+                title,
+                id: format!(
+                    "{link}#{}",
+                    if s.commit.is_empty() {
+                        &s.landed_commit
+                    } else {
+                        &s.commit
+                    }
+                ),
+                link,
+                updated,
+                author: Some(s.author.clone()).filter(|a| !a.is_empty()),
+                summary,
+            });
+        }
+    }
+    let newest_first =
+        |a: &FeedItem, b: &FeedItem| b.secs.cmp(&a.secs).then_with(|| a.rank.cmp(&b.rank));
+    changes.sort_by(newest_first);
+    changes.truncate(FEED_STATUS_CHANGES);
+    items.extend(changes);
+    items.sort_by(newest_first);
+
+    let updated = input
+        .generated_at
+        .filter(|s| s.parse::<jiff::Timestamp>().is_ok())
+        .unwrap_or("1970-01-01T00:00:00Z");
+    let title = xml_escape(&input.config.title);
+    let lang_tag = match lang {
+        Language::ZhCn => "zh-CN",
+        Language::En => "en",
+    };
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang_tag}\">"
+    );
+    let _ = writeln!(x, "  <title>{title}</title>");
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&base));
+    let _ = writeln!(x, "  <link href=\"{}\"/>", xml_escape(&base));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
+        xml_escape(&base)
+    );
+    let _ = writeln!(x, "  <updated>{}</updated>", xml_escape(updated));
+    let _ = writeln!(x, "  <author><name>{title}</name></author>");
+    x.push_str("  <generator>opsledger</generator>\n");
+    for it in &items {
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&it.title));
+        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&it.id));
+        let _ = writeln!(x, "    <link href=\"{}\"/>", xml_escape(&it.link));
+        let _ = writeln!(x, "    <updated>{}</updated>", xml_escape(&it.updated));
+        if let Some(a) = &it.author {
+            let _ = writeln!(x, "    <author><name>{}</name></author>", xml_escape(a));
+        }
+        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&it.summary));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    OutputFile {
+        path: "feed.xml".into(),
+        bytes: x.into_bytes(),
+    }
+}
+
+/// When a step reached HEAD's line: its landing time, else its own time; `None` when neither
+/// is a valid RFC 3339 time.
+fn step_time(s: &Step) -> Option<String> {
+    [&s.landed_time, &s.time]
+        .into_iter()
+        .find(|t| t.parse::<jiff::Timestamp>().is_ok())
+        .cloned()
+}
+
+/// Midnight of `date` in the train's time zone, RFC 3339.
+fn day_start(date: Date, config: &Config) -> String {
+    date.to_zoned(jiff::tz::TimeZone::fixed(config.train.timezone))
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_else(|_| format!("{date}T00:00:00Z"))
+}
+
+fn secs_of(rfc3339: &str) -> i64 {
+    rfc3339
+        .parse::<jiff::Timestamp>()
+        .map_or(0, |t| t.as_second())
+}
+
+/// A JSON value as text: strings bare, `null` empty, anything else as JSON.
+fn json_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn with_slash(base: &str) -> String {
+    if base.ends_with('/') {
+        base.to_owned()
+    } else {
+        format!("{base}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::History;
+    use crate::site::export::fixtures::*;
+
+    #[test]
+    fn atom_feed() {
+        let out = with(Language::ZhCn, feed_atom);
+        assert_eq!(out.path, "feed.xml");
+        let text = String::from_utf8(out.bytes).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let ns = "http://www.w3.org/2005/Atom";
+        let feed = doc.root_element();
+        assert!(feed.has_tag_name((ns, "feed")));
+        let child = |n: roxmltree::Node, name: &str| {
+            n.children()
+                .find(|c| c.has_tag_name((ns, name)))
+                .and_then(|c| c.text())
+                .map(str::to_owned)
+        };
+        assert_eq!(child(feed, "title").as_deref(), Some("小贷 运维台帐"));
+        assert_eq!(child(feed, "updated").as_deref(), Some(GENERATED));
+        assert_eq!(
+            child(feed, "id").as_deref(),
+            Some("https://ops.example.com/ledger/")
+        );
+        let entries: Vec<_> = feed
+            .children()
+            .filter(|c| c.has_tag_name((ns, "entry")))
+            .collect();
+        // 2 committed status changes of #20 (the working-tree one is left out) + 1 release.
+        assert_eq!(entries.len(), 3);
+        let titles: Vec<String> = entries
+            .iter()
+            .map(|e| child(*e, "title").unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "#20 还款文件生成: sit → uat",
+                "3月7日发版",
+                "#20 还款文件生成: registered"
+            ]
+        );
+        let link = |e: roxmltree::Node| {
+            e.children()
+                .find(|c| c.has_tag_name((ns, "link")))
+                .and_then(|c| c.attribute("href"))
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            link(entries[0]),
+            "https://ops.example.com/ledger/entries/20/"
+        );
+        assert_eq!(
+            link(entries[1]),
+            "https://ops.example.com/ledger/releases/2019-03-07/"
+        );
+        assert_eq!(
+            child(entries[0], "updated").as_deref(),
+            Some("2019-03-11T10:00:00+08:00")
+        );
+        assert_eq!(
+            child(entries[1], "updated").as_deref(),
+            Some("2019-03-07T22:00:00+08:00")
+        );
+        let author = entries[0]
+            .descendants()
+            .find(|c| c.has_tag_name((ns, "name")))
+            .and_then(|c| c.text());
+        assert_eq!(author, Some("琳琳 <&>"));
+        let ids: std::collections::BTreeSet<String> =
+            entries.iter().map(|e| child(*e, "id").unwrap()).collect();
+        assert_eq!(ids.len(), 3, "entry ids are unique");
+    }
+
+    #[test]
+    fn atom_without_history() {
+        let (config, ledger) = (config(Language::En), ledger());
+        let history = History::default();
+        let out = feed_atom(&ExportInput {
+            config: &config,
+            ledger: &ledger,
+            history: &history,
+            generated_at: None,
+            base_url: "https://x.example/",
+        });
+        let text = String::from_utf8(out.bytes).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let updated: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("updated"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(
+            updated,
+            ["1970-01-01T00:00:00Z", "2019-03-07T00:00:00+08:00"]
+        );
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("ok\u{1}\tz"), "ok\tz");
+        assert!(matches!(xml_escape("还款"), Cow::Borrowed(_)));
+        assert_eq!(url_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(url_segment("还款-手册"), "还款-手册");
+    }
+}
