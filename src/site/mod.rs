@@ -131,7 +131,6 @@ impl<'a> Markdown<'a> {
 
 /// The whole site: every page, the theme's static files and the exports.
 pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = render(input, theme)?;
     let exports = export::ExportInput {
         config: input.config,
         ledger: input.ledger,
@@ -139,7 +138,10 @@ pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Ve
         generated_at: input.generated_at.as_deref(),
         base_url: &input.base_url,
     };
-    match export::all(&exports) {
+    // The exports (the xlsx is zip-compressed) are written while the pages render.
+    let (pages, exported) = rayon::join(|| render(input, theme), || export::all(&exports));
+    let mut files = pages?;
+    match exported {
         Ok(more) => files.extend(more),
         Err(e) => {
             let d = Diagnostic::new(

@@ -8,6 +8,7 @@ use crate::model::{Keyword, Status};
 use crate::theme::segment;
 use minijinja::Value;
 use minijinja::value::Serde;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -319,8 +320,8 @@ fn history(input: &SiteInput) -> Page {
 }
 
 fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let mut pages = Vec::new();
-    for e in &input.ledger.entries {
+    // Each page renders its Markdown while its context is built: in parallel.
+    input.ledger.entries.par_iter().map(|e| {
         let view = entry_view(e, input.ledger, input.today);
         let sql: Vec<_> = e
             .sql_scripts
@@ -342,14 +343,8 @@ fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             related => Value::from(Serde(related)),
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
         };
-        pages.push(Page::new(
-            format!("{}index.html", views::entry_url(e.id)),
-            "entry.html",
-            "ledger",
-            data,
-        ));
-    }
-    pages
+        Page::new(format!("{}index.html", views::entry_url(e.id)), "entry.html", "ledger", data)
+    }).collect()
 }
 
 fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
