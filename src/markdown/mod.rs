@@ -308,3 +308,29 @@ pub fn slugify(text: &str) -> String {
     }
     slug
 }
+
+/// The readable text of Markdown: text and code, blocks separated by spaces, HTML dropped.
+pub fn text_of(md: &str, out: &mut String) {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    for ev in Parser::new_ext(md, options) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+}

@@ -74,22 +74,13 @@ pub fn is_late(e: &Entry, today: Option<Date>) -> bool {
 
 /// Markdown as plain text, whitespace collapsed, at most `max` characters.
 pub fn plain(markdown: &str, max: usize) -> String {
-    let mut out = String::new();
-    for word in markdown.split_whitespace() {
-        let w = word.trim_matches(|c: char| matches!(c, '#' | '*' | '`' | '>' | '|' | '-' | '_'));
-        if w.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-        if out.chars().count() >= max {
-            let cut: String = out.chars().take(max).collect();
-            return cut + "…";
-        }
+    let mut raw = String::new();
+    crate::markdown::text_of(markdown, &mut raw);
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > max {
+        return text.chars().take(max).collect::<String>() + "…";
     }
-    out
+    text
 }
 
 pub fn entry_view<'a>(e: &'a Entry, ledger: &Ledger, today: Option<Date>) -> EntryView<'a> {
@@ -361,7 +352,7 @@ mod tests {
     fn plain_text_collapses_and_truncates() {
         assert_eq!(
             plain("## 背景\n\n**重要**：还款 `文件`\n", 100),
-            "背景 重要**：还款 文件"
+            "背景 重要：还款 文件"
         );
         assert_eq!(plain("a b c d", 3), "a b…");
     }

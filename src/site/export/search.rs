@@ -111,7 +111,7 @@ fn search_doc(
 ) -> Value {
     let mut raw = fields.join(" ");
     raw.push(' ');
-    markdown_text(body, &mut raw);
+    crate::markdown::text_of(body, &mut raw);
     let mut text = String::new();
     for (n, word) in raw.split_whitespace().enumerate() {
         if n > 0 {
@@ -134,32 +134,6 @@ fn search_doc(
         "status": status,
         "text": text.trim_end(),
     })
-}
-
-/// The readable text of Markdown: text and code, blocks separated by spaces, HTML dropped.
-fn markdown_text(md: &str, out: &mut String) {
-    use pulldown_cmark::{Event, Options, Parser, TagEnd};
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    for ev in Parser::new_ext(md, options) {
-        match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
-            Event::End(
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Superscript
-                | TagEnd::Subscript
-                | TagEnd::Link
-                | TagEnd::Image,
-            ) => {}
-            Event::End(_) => out.push(' '),
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
