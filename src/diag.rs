@@ -95,6 +95,9 @@ codes! {
     ReleasedEdited = "E0603", Error, "a released entry or release was edited without a rollback";
     UnsafeUrl = "E0208", Error, "a link or image in the Markdown uses an unsafe URL";
     TemplateError = "E0701", Error, "a theme template cannot be compiled or rendered";
+    ImportRow = "E0801", Error, "import: a row of the spreadsheet cannot be mapped to an entry";
+    ImportUnknownColumn = "W0802", Warning, "import: a column of the spreadsheet is not an entry column";
+    ImportHeader = "E0803", Error, "import: the header row lacks a required column or repeats one";
 }
 
 impl std::fmt::Display for Code {

@@ -24,6 +24,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod git;
 pub mod history;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;

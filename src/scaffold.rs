@@ -3,7 +3,7 @@
 
 use crate::embedded;
 use crate::error::{Error, Result};
-use crate::model::entry_file_id;
+use crate::model::{Category, Doc, Entry, Env, Keyword, Priority, Status, Tests, entry_file_id};
 use jiff::civil::{Date, Weekday};
 use std::path::{Path, PathBuf};
 
@@ -147,7 +147,7 @@ pub fn slug(title: &str, fallback: &str) -> String {
 }
 
 /// A YAML double-quoted scalar.
-fn q(s: &str) -> String {
+pub fn q(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -163,17 +163,100 @@ fn q(s: &str) -> String {
 }
 
 fn entry_text(id: u32, title: &str, o: &NewOptions) -> String {
-    format!(
-        "---\nid: {id}\ntitle: {}\nsystem: {}\nsubsystem: \"\"\nmodule: \"\"\nfeature: \"\"\ncategory: feature\npriority: medium\nstatus: registered\n\
-proposer: {}\nproposed_on: {}\nhas_sql: false\nsql_scripts: []\nexpected_solution: \"\"\ntechnical_solution: \"\"\nbusiness_feedback: \"\"\n\
-resolution_notes: \"\"\nplanned_start: null\nplanned_finish: null\ntech_lead: \"\"\ntest_start: null\ntest_finish: null\ntest_lead: \"\"\n\
-test_opinion: \"\"\nrelated_systems: []\nrequirement: null\nrelease: null\ntests:\n  sit: {{result: pending}}\n  uat: {{result: pending}}\n  preprod: {{result: pending}}\n---\n\n\
-问题描述 (describe the problem or the change here).\n",
-        q(title),
-        q(o.system.as_deref().unwrap_or("")),
-        q(o.proposer.as_deref().unwrap_or("")),
-        o.today
-    )
+    let e = Entry {
+        id,
+        title: title.to_owned(),
+        system: o.system.clone().unwrap_or_default(),
+        subsystem: String::new(),
+        module: String::new(),
+        feature: String::new(),
+        category: Category::Feature,
+        priority: Priority::Medium,
+        status: Status::Registered,
+        proposer: o.proposer.clone().unwrap_or_default(),
+        proposed_on: o.today,
+        has_sql: false,
+        sql_scripts: Vec::new(),
+        expected_solution: String::new(),
+        technical_solution: String::new(),
+        business_feedback: String::new(),
+        resolution_notes: String::new(),
+        planned_start: None,
+        planned_finish: None,
+        tech_lead: String::new(),
+        test_start: None,
+        test_finish: None,
+        test_lead: String::new(),
+        test_opinion: String::new(),
+        related_systems: Vec::new(),
+        requirement: None,
+        release: None,
+        tests: Tests::default(),
+        body: "问题描述 (describe the problem or the change here).\n".into(),
+        doc: Doc::default(),
+    };
+    entry_document(&e)
+}
+
+/// The text of an entry file with every key present, in the order of SPEC 2.2 (what `new` and
+/// `import` write): text quoted, empty values as `""`, `null` or `[]`, then the body.
+pub fn entry_document(e: &Entry) -> String {
+    let text_list = |l: &[String]| {
+        let items: Vec<String> = l.iter().map(|s| q(s)).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let date = |d: Option<Date>| d.map_or_else(|| "null".to_owned(), |d| d.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or_else(|| "null".to_owned(), q);
+    let mut out = format!(
+        "---\nid: {}\ntitle: {}\nsystem: {}\nsubsystem: {}\nmodule: {}\nfeature: {}\ncategory: {}\npriority: {}\nstatus: {}\n\
+proposer: {}\nproposed_on: {}\nhas_sql: {}\nsql_scripts: {}\nexpected_solution: {}\ntechnical_solution: {}\nbusiness_feedback: {}\n\
+resolution_notes: {}\nplanned_start: {}\nplanned_finish: {}\ntech_lead: {}\ntest_start: {}\ntest_finish: {}\ntest_lead: {}\n\
+test_opinion: {}\nrelated_systems: {}\nrequirement: {}\nrelease: {}\ntests:\n",
+        e.id,
+        q(&e.title),
+        q(&e.system),
+        q(&e.subsystem),
+        q(&e.module),
+        q(&e.feature),
+        e.category,
+        e.priority,
+        e.status,
+        q(&e.proposer),
+        e.proposed_on,
+        e.has_sql,
+        text_list(&e.sql_scripts),
+        q(&e.expected_solution),
+        q(&e.technical_solution),
+        q(&e.business_feedback),
+        q(&e.resolution_notes),
+        date(e.planned_start),
+        date(e.planned_finish),
+        q(&e.tech_lead),
+        date(e.test_start),
+        date(e.test_finish),
+        q(&e.test_lead),
+        q(&e.test_opinion),
+        text_list(&e.related_systems),
+        opt(&e.requirement),
+        opt(&e.release),
+    );
+    for env in Env::ALL {
+        let run = e.tests.get(*env);
+        let mut fields = vec![format!("result: {}", run.result)];
+        if let Some(d) = run.date {
+            fields.push(format!("date: {d}"));
+        }
+        if !run.by.is_empty() {
+            fields.push(format!("by: {}", q(&run.by)));
+        }
+        out.push_str(&format!("  {env}: {{{}}}\n", fields.join(", ")));
+    }
+    out.push_str("---\n");
+    if !e.body.is_empty() {
+        out.push('\n');
+        out.push_str(&e.body);
+    }
+    out
 }
 
 fn requirement_text(id: &str, title: &str, o: &NewOptions) -> String {
@@ -229,6 +312,74 @@ mod tests {
         assert_eq!(
             next_weekday(date(2019, 3, 8), Weekday::Thursday),
             date(2019, 3, 14)
+        );
+    }
+
+    #[test]
+    fn new_entry_layout() {
+        let o = NewOptions {
+            system: Some("小贷".into()),
+            proposer: Some("琳琳".into()),
+            today: date(2019, 3, 1),
+            ..Default::default()
+        };
+        assert_eq!(
+            entry_text(7, "还款文件", &o),
+            "---\nid: 7\ntitle: \"还款文件\"\nsystem: \"小贷\"\nsubsystem: \"\"\nmodule: \"\"\nfeature: \"\"\n\
+             category: feature\npriority: medium\nstatus: registered\nproposer: \"琳琳\"\nproposed_on: 2019-03-01\n\
+             has_sql: false\nsql_scripts: []\nexpected_solution: \"\"\ntechnical_solution: \"\"\nbusiness_feedback: \"\"\n\
+             resolution_notes: \"\"\nplanned_start: null\nplanned_finish: null\ntech_lead: \"\"\ntest_start: null\n\
+             test_finish: null\ntest_lead: \"\"\ntest_opinion: \"\"\nrelated_systems: []\nrequirement: null\nrelease: null\n\
+             tests:\n  sit: {result: pending}\n  uat: {result: pending}\n  preprod: {result: pending}\n---\n\n\
+             问题描述 (describe the problem or the change here).\n"
+        );
+    }
+
+    #[test]
+    fn any_entry_renders_with_every_key_and_loads_back() {
+        let o = NewOptions {
+            system: Some("小贷".into()),
+            proposer: Some("琳琳".into()),
+            today: date(2019, 3, 1),
+            ..Default::default()
+        };
+        let (parsed, _) = crate::load::parse(
+            crate::load::Kind::Entry,
+            "content/entries/0007-a.md",
+            &entry_text(7, "t", &o),
+        );
+        let crate::load::Parsed::Entry(mut e) = parsed else {
+            panic!()
+        };
+        e.sql_scripts = vec!["sql/a.sql".into()];
+        e.related_systems = vec!["信用卡".into(), "a \"b\"".into()];
+        e.planned_finish = Some(date(2019, 3, 8));
+        e.release = Some("2019-03-07".into());
+        e.tests.sit = crate::model::TestRun {
+            result: crate::model::TestResult::Pass,
+            date: Some(date(2019, 3, 5)),
+            by: "孙强".into(),
+        };
+        e.body = String::new();
+        let text = entry_document(&e);
+        assert!(text.contains("\n  sit: {result: pass, date: 2019-03-05, by: \"孙强\"}\n"));
+        assert!(
+            text.ends_with("preprod: {result: pending}\n---\n"),
+            "{text}"
+        );
+        let (parsed, diags) =
+            crate::load::parse(crate::load::Kind::Entry, "content/entries/0007-a.md", &text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let crate::load::Parsed::Entry(back) = parsed else {
+            panic!()
+        };
+        assert_eq!(
+            (back.id, &back.tests, &back.related_systems),
+            (e.id, &e.tests, &e.related_systems)
+        );
+        assert_eq!(
+            (&back.sql_scripts, back.planned_finish, &back.release),
+            (&e.sql_scripts, e.planned_finish, &e.release)
         );
     }
 

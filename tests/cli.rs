@@ -25,3 +25,6 @@ mod build;
 
 #[path = "cli/notes.rs"]
 mod notes;
+
+#[path = "cli/import.rs"]
+mod import;

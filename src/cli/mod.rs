@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod diff;
 mod history;
+mod import;
 mod init;
 mod new;
 mod release;
@@ -42,6 +43,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Release commands: `release notes <id>`, the test-complete mail to the PM.
     Release(release::Args),
+    /// Turn the team's spreadsheet (.xlsx or .csv) into entry files, one per row.
+    Import(import::Args),
 }
 
 /// What a command ended with.
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::History(a) => history::run(&cli.dir, a),
         Command::Diff(a) => diff::run(&cli.dir, a),
         Command::Release(a) => release::run(&cli.dir, a),
+        Command::Import(a) => import::run(&cli.dir, a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

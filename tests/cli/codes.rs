@@ -8,6 +8,10 @@
 //! minimal ledger, committed on `main` (the merge base); `main/`, committed on `main` after
 //! the branch `pr` started; `head/`, committed on `pr`. The check then runs on `pr` with
 //! `--base main`.
+//!
+//! Codes that `import` reports rather than `check` have a fixture holding `import.txt` (saying
+//! what it shows) and the spreadsheet `rows.csv`, overlaid onto the minimal ledger like any
+//! other; the test then runs `import rows.csv` instead of `check`.
 
 use crate::harness::{Ledger, assert_no_panic, codes, entry};
 use opsledger::diag::{Code, Severity};
@@ -27,10 +31,17 @@ fn is_two_versions(code: Code) -> bool {
     fixtures().join(code.as_str()).join("base.txt").is_file()
 }
 
-/// `check` with the arguments the fixture of `code` needs, and `extra`.
+/// True for a fixture that `import` runs on (see the module documentation).
+fn is_import(code: Code) -> bool {
+    fixtures().join(code.as_str()).join("import.txt").is_file()
+}
+
+/// `check` (or `import`) with the arguments the fixture of `code` needs, and `extra`.
 fn check_args<'a>(code: Code, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["check"];
-    if is_two_versions(code) {
+    if is_import(code) {
+        args = vec!["import", "rows.csv"];
+    } else if is_two_versions(code) {
         args.extend(["--base", "main"]);
     }
     args.extend(extra);
