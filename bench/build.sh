@@ -25,7 +25,7 @@ for i in $(seq "$rounds"); do
   t "  hugo, enableGitInfo=true  " "$hugo_site" "$corpus" "$out/hugo" true
   rm -rf "$corpus/.opsledger"
   t "  opsledger build, cold     " "$bin" -C "$corpus" build --out "$out/ops"
-  f=$(ls "$corpus/content/entries" | head -1)
+  f=$(ls "$corpus/content/entries" | sed -n 1p)
   sed -i "s/^resolution_notes: .*/resolution_notes: \"bench round $i\"/" "$corpus/content/entries/$f"
   git -C "$corpus" -c user.name=bench -c user.email=bench@example.com commit -qam "bench: one commit ($i)"
   t "  opsledger after 1 commit  " "$bin" -C "$corpus" build --out "$out/ops"

@@ -27,15 +27,26 @@ pub struct Args {
     /// Mine the history from scratch, without the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Print how long each phase took (to stderr).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let started = std::time::Instant::now();
+    let mut phase = started;
+    let mut lap = |name: &str| {
+        if args.timings {
+            eprintln!("{name:>10}: {:.3}s", phase.elapsed().as_secs_f64());
+        }
+        phase = std::time::Instant::now();
+    };
     let progress = spinner();
     progress.set_message("loading");
     let loaded = load::load(dir)?;
     let diags = super::check::diagnostics(dir, &loaded);
     let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
+    lap("check");
     let limit = loaded.config.max_file_size;
     let read = |rel: &str| load::read_for_display(dir, rel, limit);
     if Summary::of(&diags).errors > 0 {
@@ -73,6 +84,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             (crate::history::History::default(), None)
         }
     };
+    lap("history");
     let mut base_url = args
         .base_url
         .clone()
@@ -102,6 +114,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             return Ok(Outcome::ContentErrors);
         }
     };
+    lap("render");
     let target = if args.out.is_absolute() {
         args.out.clone()
     } else {
@@ -109,6 +122,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     };
     progress.set_message("writing");
     site::output::write_atomic(&target, &files)?;
+    lap("write");
     progress.finish_and_clear();
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let warnings = Summary::of(&diags).warnings;
