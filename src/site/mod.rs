@@ -129,6 +129,50 @@ impl<'a> Markdown<'a> {
     }
 }
 
+/// The whole site written into `staging` as it is rendered (pages are not held in memory):
+/// every page, the theme's static files and the exports. Returns how many pages were written.
+pub fn build_into(
+    input: &SiteInput,
+    theme: &mut Theme,
+    staging: &output::Staging,
+) -> Result<usize, Vec<Diagnostic>> {
+    let exports = export::ExportInput {
+        config: input.config,
+        ledger: input.ledger,
+        history: input.history,
+        generated_at: input.generated_at.as_deref(),
+        base_url: &input.base_url,
+    };
+    let io_error = |e: crate::Error| {
+        vec![Diagnostic::new(
+            crate::diag::Code::TemplateError,
+            "(output)",
+            crate::diag::Pos::START,
+            format!("cannot write the site: {e}"),
+        )]
+    };
+    let write_exports = || -> Result<(), Vec<Diagnostic>> {
+        let files = export::all(&exports).map_err(|e| {
+            vec![Diagnostic::new(
+                crate::diag::Code::TemplateError,
+                "(exports)",
+                crate::diag::Pos::START,
+                format!("cannot write the exports: {e}"),
+            )]
+        })?;
+        files
+            .iter()
+            .try_for_each(|f| staging.write(f))
+            .map_err(io_error)
+    };
+    let (pages, exported) = rayon::join(
+        || render_with(input, theme, &|f| staging.write(&f).map_err(io_error)),
+        write_exports,
+    );
+    exported?;
+    pages
+}
+
 /// The whole site: every page, the theme's static files and the exports.
 pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let exports = export::ExportInput {
@@ -156,9 +200,28 @@ pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Ve
     Ok(files)
 }
 
-/// Renders every page and copies the theme's static files. A template problem is a
-/// diagnostic; all of them are collected.
+/// Renders every page and copies the theme's static files, collecting them in memory. A
+/// template problem is a diagnostic; all of them are collected.
 pub fn render(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = Mutex::new(Vec::new());
+    render_with(input, theme, &|f| {
+        if let Ok(mut v) = files.lock() {
+            v.push(f);
+        }
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders every page (in parallel) and the static files, handing each to `sink` as soon as it
+/// exists.
+fn render_with(
+    input: &SiteInput,
+    theme: &mut Theme,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Vec<Diagnostic>> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let lang = input.config.language;
     theme.add_global(
         "t",
@@ -186,41 +249,39 @@ pub fn render(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, V
     let md = Markdown::new(input.ledger);
     let plan = pages::plan(input, &md);
     let theme = &*theme;
-    let rendered: Vec<Result<OutputFile, Box<Diagnostic>>> = plan
-        .par_iter()
+    let results: Vec<Result<(), Vec<Diagnostic>>> = plan
+        .into_par_iter()
         .map(|p| {
-            theme
+            let html = theme
                 .render(p.template, p.context())
-                .map(|html| OutputFile {
-                    path: p.path.clone(),
-                    bytes: html.into_bytes(),
-                })
+                .map_err(|d| vec![*d])?;
+            sink(OutputFile {
+                path: p.path,
+                bytes: html.into_bytes(),
+            })
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 16);
-    let mut diags = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => {
-                if !diags.iter().any(|x: &Diagnostic| {
-                    x.file == d.file && x.line == d.line && x.message == d.message
-                }) {
-                    diags.push(*d);
-                }
-            }
+    let pages = results.len();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for d in results.into_iter().filter_map(Result::err).flatten() {
+        if !diags
+            .iter()
+            .any(|x| x.file == d.file && x.line == d.line && x.message == d.message)
+        {
+            diags.push(d);
         }
     }
     if !diags.is_empty() {
+        crate::diag::sort(&mut diags);
         return Err(diags);
     }
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("static/{path}"),
             bytes: bytes.clone(),
-        });
+        })?;
     }
-    Ok(files)
+    Ok(pages)
 }
 
 #[cfg(test)]

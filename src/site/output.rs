@@ -12,22 +12,75 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// A site being written: files go into a fresh temporary folder beside the output folder as
+/// they are produced; [`Staging::commit`] swaps it in. Dropped without a commit, the temporary
+/// folder is removed and the previous output is untouched.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts writing a new version of `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = tempfile_dir(&parent, &name)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Writes one file (any thread). Paths must be relative and plain (no `..`).
+    pub fn write(&self, f: &OutputFile) -> Result<()> {
+        if f.path.starts_with('/') || f.path.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(Error::Usage(format!(
+                "refusing to write `{}` outside the output folder",
+                f.path
+            )));
+        }
+        let p = self.tmp.join(&f.path);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        std::fs::write(&p, &f.bytes).map_err(|e| Error::io(&p, e))
+    }
+
+    /// Swaps the new site in for the old one.
+    pub fn commit(mut self) -> Result<()> {
+        swap(&self.tmp, &self.out, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `out`. Paths must be relative and plain (no `..`).
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = tempfile_dir(&parent, &name)?;
-    let result = write_all(&tmp, files).and_then(|_| swap(&tmp, out, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    use rayon::prelude::*;
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
@@ -43,31 +96,6 @@ fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
         "cannot create a temporary folder in {}",
         parent.display()
     )))
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    use rayon::prelude::*;
-    for f in files {
-        if f.path.starts_with('/') || f.path.split('/').any(|c| c == ".." || c.is_empty()) {
-            return Err(Error::Usage(format!(
-                "refusing to write `{}` outside the output folder",
-                f.path
-            )));
-        }
-    }
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let p = dir.join(&f.path);
-        std::fs::write(&p, &f.bytes).map_err(|e| Error::io(&p, e))
-    })
 }
 
 fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
