@@ -67,6 +67,14 @@ fn main() {
         "themes/default/",
         &mut out,
     );
+    let script = root.join("demo/script.toml");
+    println!("cargo:rerun-if-changed={}", script.display());
+    writeln!(
+        out,
+        "pub static DEMO_SCRIPT: &[u8] = include_bytes!({:?});",
+        script.display().to_string()
+    )
+    .unwrap();
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(dest, out).unwrap();
 }

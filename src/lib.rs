@@ -18,6 +18,7 @@ pub mod base;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod diag;
 pub mod embedded;
 pub mod error;

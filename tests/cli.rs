@@ -28,3 +28,6 @@ mod notes;
 
 #[path = "cli/import.rs"]
 mod import;
+
+#[path = "cli/demo.rs"]
+mod demo;

@@ -32,6 +32,22 @@ pub struct Args {
     pub timings: bool,
 }
 
+impl Args {
+    /// The options of a plain `opsledger build` (for commands that build a site, like `demo`).
+    pub fn defaults() -> Args {
+        Args {
+            out: PathBuf::from("public"),
+            base_url: None,
+            allow_shallow: false,
+            cache_dir: None,
+            no_cache: false,
+            timings: false,
+        }
+    }
+}
+
+/// Builds the site of the ledger at `dir` as `opsledger build` does: check, history, render,
+/// write; prints the summary and where to open the site.
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let started = std::time::Instant::now();
     let mut phase = started;

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod demo;
 mod diff;
 mod history;
 mod import;
@@ -29,6 +30,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the example ledger with a month of replayed git history, build it, say where to open it.
+    Demo(demo::Args),
     /// Check the ledger, read its history from git and write the static site.
     Build(build::Args),
     /// Validate every file of the ledger; exit 1 on any error.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
+        Command::Demo(a) => demo::run(&cli.dir, a),
         Command::Build(a) => build::run(&cli.dir, a),
         Command::Check(a) => check::run(&cli.dir, a),
         Command::Init(a) => init::run(&cli.dir, a),

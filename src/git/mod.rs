@@ -6,7 +6,10 @@
 //! fallback. A differential test keeps them in agreement.
 
 mod log;
+mod replay;
 mod walk;
+
+pub use replay::{Replay, Signature};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

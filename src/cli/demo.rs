@@ -1,0 +1,55 @@
+//! `opsledger demo [--out DIR] [--serve]`: writes the example ledger as a git repository whose
+//! history replays a month of the team's work (see [`crate::demo`]), builds its site the way
+//! `opsledger build` does, and says where to open it.
+
+use super::{Outcome, out};
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the demo ledger (relative to -C); must not exist or be empty.
+    #[arg(long, value_name = "DIR", default_value = "opsledger-demo")]
+    pub out: PathBuf,
+    /// Serve the site after building it (not available yet: open the file instead).
+    #[arg(long)]
+    pub serve: bool,
+}
+
+pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
+    let target = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        dir.join(&args.out)
+    };
+    if target.exists() || target.is_symlink() {
+        let empty = target.is_dir()
+            && std::fs::read_dir(&target)
+                .map_err(|e| Error::io(&target, e))?
+                .next()
+                .is_none();
+        if !empty {
+            return Err(Error::Usage(format!(
+                "{} already exists and is not empty; the demo needs a new or empty folder \
+                 (pass --out DIR to write it elsewhere)",
+                target.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    let script = crate::demo::script()?;
+    let replayed = crate::demo::replay(&target, &script)?;
+    out(&format!(
+        "wrote the example ledger into {} with a month of history: {} commits ({} merges of \
+         pull requests), HEAD {}\n",
+        target.display(),
+        replayed.commits,
+        replayed.merges,
+        &replayed.head[..12]
+    ))?;
+    let outcome = super::build::run(&target, &super::build::Args::defaults())?;
+    if args.serve {
+        out("serve is not available yet; open the file\n")?;
+    }
+    Ok(outcome)
+}
