@@ -121,8 +121,16 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         base_url,
         read: &read,
     };
-    let files = match site::build(&input, &mut theme) {
-        Ok(f) => f,
+    let target = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        dir.join(&args.out)
+    };
+    // Pages go to a temporary folder as they are rendered; it replaces the output only when
+    // everything succeeded (dropping `staging` removes it).
+    let staging = site::output::Staging::new(&target)?;
+    let pages = match site::build_into(&input, &mut theme, &staging) {
+        Ok(n) => n,
         Err(diags) => {
             progress.finish_and_clear();
             out(&report::render(&diags, Format::Human, &|_| None, false))?;
@@ -131,23 +139,16 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         }
     };
     lap("render");
-    let target = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        dir.join(&args.out)
-    };
     progress.set_message("writing");
-    site::output::write_atomic(&target, &files)?;
-    lap("write");
+    staging.commit()?;
+    lap("swap");
     progress.finish_and_clear();
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let warnings = Summary::of(&diags).warnings;
     if warnings > 0 {
         out(&report::render(&diags, Format::Human, &read, false))?;
     }
     out(&format!(
-        "built {pages} pages and {} other files into {} in {:.2}s\nopen {}\n",
-        files.len() - pages,
+        "built {pages} pages into {} in {:.2}s\nopen {}\n",
         target.display(),
         started.elapsed().as_secs_f64(),
         target.join("index.html").display()

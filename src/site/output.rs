@@ -104,10 +104,28 @@ fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
         let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
         std::fs::rename(tmp, out).map_err(|e| Error::io(out, e))?;
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+        remove_tree(&old)
     } else {
         std::fs::rename(tmp, out).map_err(|e| Error::io(out, e))
     }
+}
+
+/// Removes a folder tree, its subfolders in parallel (a site is thousands of small files).
+fn remove_tree(dir: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    let items: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    items.par_iter().try_for_each(|p| {
+        let is_dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        if is_dir {
+            remove_tree(p)
+        } else {
+            std::fs::remove_file(p).map_err(|e| Error::io(p, e))
+        }
+    })?;
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 #[cfg(test)]
