@@ -28,6 +28,7 @@ pub mod history;
 pub mod import;
 pub mod load;
 pub mod markdown;
+pub mod metrics;
 pub mod model;
 pub mod notes;
 pub mod report;

@@ -2,6 +2,9 @@
 //! caller renders the plan (in parallel) and writes the files.
 
 use super::charts;
+/// The release train's views (kept beside the page plan that is their only user).
+#[path = "train.rs"]
+pub mod train;
 use super::views::{self, Link, entry_view, release_view, timeline_view};
 use super::{Markdown, SiteInput};
 use crate::model::{Keyword, Status};
@@ -50,7 +53,9 @@ pub fn plan(input: &SiteInput, md: &Markdown) -> Vec<Page> {
         ledger(input),
         board(input),
         history(input),
+        metrics(input),
     ];
+    pages.extend(trains(input));
     pages.extend(entries(input, md));
     pages.extend(requirements(input, md));
     pages.extend(releases(input, md));
@@ -189,8 +194,106 @@ fn dashboard(input: &SiteInput) -> Page {
         chart_weeks => safe(charts::columns(t["releases_per_week"], &weeks)),
         chart_lead => safe(charts::columns(t["lead_time"], &lead)),
         activity => Value::from(Serde(activity(input, 15))),
+        train_url => this_train(input).map(|w| train::train_url(&w)),
     };
     Page::new("index.html".into(), "index.html", "dashboard", data)
+}
+
+/// The week of the train the dashboard links to: today's week when it has a train, else the
+/// next one, else the latest.
+fn this_train(input: &SiteInput) -> Option<String> {
+    let weeks = train::weeks(input);
+    let now = input.today.map(crate::metrics::week_of_date);
+    match now {
+        Some(now) => weeks
+            .iter()
+            .find(|(w, _)| *w >= now)
+            .or(weeks.last())
+            .map(|(w, _)| w.clone()),
+        None => weeks.last().map(|(w, _)| w.clone()),
+    }
+}
+
+/// A percentage for a chart, from a 0–1 rate.
+fn pct(x: Option<f64>) -> f64 {
+    x.map_or(0.0, |r| (r * 1000.0).round() / 10.0)
+}
+
+fn metrics(input: &SiteInput) -> Page {
+    let lang = input.config.language;
+    let t = super::i18n::ui(lang);
+    let m = crate::metrics::compute(input.ledger, input.history, input.config, input.today);
+    let last16 = |f: &dyn Fn(&crate::metrics::Row) -> f64| -> Vec<(String, f64)> {
+        let skip = m.weeks.len().saturating_sub(16);
+        m.weeks[skip..]
+            .iter()
+            .map(|r| (r.key.clone(), f(r)))
+            .collect()
+    };
+    let by_system = |f: &dyn Fn(&crate::metrics::Row) -> f64| -> Vec<(String, f64)> {
+        m.systems.iter().map(|r| (r.key.clone(), f(r))).collect()
+    };
+    let stages: Vec<(String, f64)> = m
+        .stages
+        .iter()
+        .map(|s| {
+            (
+                super::i18n::value(lang, "status", &s.status).to_owned(),
+                s.median_days,
+            )
+        })
+        .collect();
+    let stuck: Vec<_> = m
+        .stuck
+        .iter()
+        .map(|s| {
+            minijinja::context! {
+                s => Value::from(Serde(s)),
+                url => views::entry_url(s.id),
+                tech_url => (!s.tech_lead.is_empty()).then(|| views::person_url(&s.tech_lead)),
+                test_url => (!s.test_lead.is_empty()).then(|| views::person_url(&s.test_lead)),
+            }
+        })
+        .collect();
+    let safe = Value::from_safe_string;
+    let data = minijinja::context! {
+        chart_releases => safe(charts::columns(t["releases_per_week"], &last16(&|r| r.releases as f64))),
+        chart_released => safe(charts::columns(t["released_changes"], &last16(&|r| r.released as f64))),
+        chart_lead => safe(charts::columns(t["lead_median"], &last16(&|r| r.lead_median_days.unwrap_or(0.0)))),
+        chart_failure => safe(charts::columns(t["change_failure_rate"], &last16(&|r| pct(r.change_failure_rate)))),
+        chart_carry => safe(charts::columns(t["carry_over_rate"], &last16(&|r| pct(r.carry_over_rate)))),
+        chart_stages => safe(charts::bars(t["time_per_stage"], &stages)),
+        chart_system_released => safe(charts::bars(t["released_changes"], &by_system(&|r| r.released as f64))),
+        chart_system_lead => safe(charts::bars(t["lead_median"], &by_system(&|r| r.lead_median_days.unwrap_or(0.0)))),
+        weeks => Value::from(Serde(m.weeks.iter().rev().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => train::train_url(&r.key) }).collect::<Vec<_>>())),
+        systems => Value::from(Serde(m.systems.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::system_url(&r.key) }).collect::<Vec<_>>())),
+        stages => Value::from(Serde(&m.stages)),
+        stuck => stuck,
+        stuck_after_days => m.stuck_after_days,
+        today => m.today.clone(),
+        train_weeks => train::weeks(input).into_iter().map(|(w, _)| w).collect::<Vec<_>>(),
+    };
+    Page::new("metrics/index.html".into(), "metrics.html", "metrics", data)
+}
+
+fn trains(input: &SiteInput) -> Vec<Page> {
+    let all = train::weeks(input);
+    let mut pages = vec![Page::new(
+        "train/index.html".into(),
+        "trains.html",
+        "train",
+        minijinja::context! { trains => Value::from(Serde(train::summaries(input))) },
+    )];
+    for (week, date) in &all {
+        let view = train::train_view(input, week, *date, &all);
+        pages.push(Page::new(
+            format!("{}index.html", train::train_url(week)),
+            "train.html",
+            "train",
+            minijinja::context! { tr => Value::from(Serde(view)) },
+        ));
+    }
+    pages
 }
 
 /// Recent status moves across the ledger, newest first.

@@ -69,6 +69,9 @@ fn the_example_builds_every_page_with_working_links() {
         "systems/小贷/index.html",
         "people/琳琳/index.html",
         "runbooks/repayment-batch/index.html",
+        "metrics/index.html",
+        "train/index.html",
+        "train/2019-W11/index.html",
         "ledger.csv",
         "ledger.xlsx",
         "ledger.json",
@@ -293,4 +296,187 @@ fn without_git_the_site_builds_without_history() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("not a git repository"), "{err}");
     assert!(l.path("site/index.html").is_file());
+}
+
+/// Commits the whole work tree as `author` at `time` (seconds, +08:00).
+fn commit_at(l: &Ledger, message: &str, time: i64) {
+    let repo = l.repo_or_init();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig =
+        git2::Signature::new("琳琳", "linlin@example.com", &git2::Time::new(time, 480)).unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap();
+}
+
+/// Seconds of a `YYYY-MM-DDTHH:MM` time in +08:00.
+fn at(local: &str) -> i64 {
+    format!("{local}:00+08:00")
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .as_second()
+}
+
+const TRAIN_RELEASE_PATH: &str = "content/releases/2019-03-21.md";
+
+fn train_release(status: &str) -> String {
+    format!(
+        "---\nid: \"2019-03-21\"\ntitle: 2019-03-21 期次投产计划\ndate: 2019-03-21\nstatus: {status}\napprover: 周建国\napproved_on: 2019-03-20\nstrategy: full\nsteps:\n  - {{name: 部署应用, owner: 琳琳, after: [备份数据库]}}\n  - {{name: 备份数据库, owner: 孙强, after: []}}\n  - {{name: 执行脚本, owner: 孙强, after: [备份数据库]}}\nrollback: {{trigger: 批处理失败, plan: 回滚应用与数据, owner: 孙强}}\ndata_migration:\n  backup: 导出 t_repay 全表\n  scripts: [sql/0002-a.sql, sql/0002-b.sql]\n---\n\n投产窗口：20:00-23:00\n"
+    )
+}
+
+/// Entry 2 of the metrics story in `status` (the tests passed once it is released).
+fn story_entry(status: &str) -> String {
+    let tests = if matches!(status, "released" | "rolled-back") {
+        "test_opinion: 测试通过\ntests:\n  sit: {result: pass, date: 2019-03-19, by: 小周}\n  uat: {result: pass, date: 2019-03-20, by: 小周}\n  preprod: {result: pass, date: 2019-03-21, by: 小周}\n"
+    } else {
+        ""
+    };
+    entry(
+        2,
+        &format!("planned_finish: 2019-03-14\ntech_lead: 王芳\nsql_scripts: [sql/0002-a.sql, sql/0002-b.sql]\nhas_sql: true\nrelease: \"2019-03-21\"\n{tests}"),
+    )
+    .replace("status: developing", &format!("status: {status}"))
+}
+
+/// A month of one entry's life: submitted, bounced back from SIT, carried over a train,
+/// released, rolled back, released again; another entry left untouched (stuck).
+fn metrics_story() -> Ledger {
+    let e2 = entry_path(2, "customer-export");
+    let e3 = entry_path(3, "stuck");
+    let l = Ledger::minimal()
+        .file("sql/0002-a.sql", "update t_repay set a = 1;\n")
+        .file("sql/0002-b.sql", "update t_repay set b = 2;\n")
+        .file(&e2, story_entry("developing"))
+        .file(&e3, entry(3, "tech_lead: 张伟\ntest_lead: 小周\n"))
+        .file(TRAIN_RELEASE_PATH, train_release("planning"));
+    commit_at(&l, "register", at("2019-03-01T10:00"));
+    let mut l = l;
+    for (time, status) in [
+        ("2019-03-07T10:00", "submitted"),
+        ("2019-03-11T10:00", "sit"),
+        ("2019-03-12T10:00", "developing"),
+        ("2019-03-15T10:00", "submitted"),
+        ("2019-03-18T10:00", "sit"),
+        ("2019-03-20T10:00", "uat"),
+        ("2019-03-21T10:00", "preprod"),
+        ("2019-03-21T20:00", "released"),
+        ("2019-03-22T09:00", "rolled-back"),
+        ("2019-03-25T09:00", "developing"),
+        ("2019-03-28T22:00", "released"),
+    ] {
+        l = l.file(&e2, story_entry(status));
+        if time == "2019-03-21T20:00" {
+            l = l.file(TRAIN_RELEASE_PATH, train_release("released"));
+        }
+        commit_at(&l, &format!("#2 {status}"), at(time));
+    }
+    l
+}
+
+#[test]
+fn metrics_and_the_train_come_from_history() {
+    let l = metrics_story();
+    let (code, out, err) = build(&l, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.path("public/ledger.json")).unwrap()).unwrap();
+    let m = &json["metrics"];
+    assert_eq!(m["today"], "2019-03-28");
+    let week = |k: &str| {
+        m["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["key"] == k)
+            .unwrap_or_else(|| panic!("{k} in {m}"))
+            .clone()
+    };
+    let w11 = week("2019-W11");
+    assert_eq!(
+        (w11["bounce_backs"].as_u64(), w11["sit_entries"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (w11["carried_over"].as_u64(), w11["on_train"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let w12 = week("2019-W12");
+    assert_eq!(w12["releases"], 1, "the release document");
+    assert_eq!(
+        (w12["released"].as_u64(), w12["rolled_back"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(w12["change_failure_rate"], 1.0);
+    assert_eq!(w12["lead_median_days"], 20.4, "1 Mar 10:00 → 21 Mar 20:00");
+    assert_eq!(
+        w12["restore_median_hours"], 157.0,
+        "22 Mar 09:00 → 28 Mar 22:00"
+    );
+    let w13 = week("2019-W13");
+    assert_eq!(
+        (w13["released"].as_u64(), w13["rolled_back"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        (w13["on_time"].as_u64(), w13["with_plan"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let stuck: Vec<u64> = m["stuck"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(stuck, [1, 3], "untouched for 27 days");
+    assert_eq!(m["stuck"][1]["tech_lead"], "张伟");
+    assert_eq!(m["stuck"][1]["days"], 27);
+
+    let page = |p: &str| std::fs::read_to_string(l.path("public").join(p)).unwrap();
+    let metrics = main_of(&page("metrics/index.html"));
+    assert!(metrics.contains("<svg"), "charts");
+    assert!(
+        metrics.contains("<td class=\"n\">20.4</td>")
+            && metrics.contains("<td class=\"n\">157.0</td>")
+    );
+    assert!(metrics.contains("张伟"), "stuck entries show their owners");
+    insta::assert_snapshot!("metrics_zh", metrics);
+
+    let w11 = main_of(&page("train/2019-W11/index.html"));
+    assert!(
+        w11.contains("顺延") && w11.contains("href=\"../../train/2019-W12/\""),
+        "carried over to the next train"
+    );
+    insta::assert_snapshot!("train_w11_zh", w11);
+    let w12 = main_of(&page("train/2019-W12/index.html"));
+    let order: Vec<usize> = [
+        "备份数据库",
+        "部署应用",
+        "执行脚本",
+        "sql/0002-a.sql",
+        "sql/0002-b.sql",
+    ]
+    .iter()
+    .map(|s| w12.find(s).unwrap_or_else(|| panic!("{s}")))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "steps in dependency order, then the scripts"
+    );
+    assert!(w12.contains("导出 t_repay 全表"), "the backup");
+    insta::assert_snapshot!("train_w12_zh", w12);
+    let list = page("train/index.html");
+    assert!(list.contains("2019-W11") && list.contains("2019-W12"));
+    let dashboard = page("index.html");
+    assert!(
+        dashboard.contains("href=\"train/2019-W12/\""),
+        "no train in today's week (W13): the dashboard links to the latest"
+    );
 }

@@ -43,6 +43,14 @@ pub fn ledger_json(input: &ExportInput) -> crate::Result<OutputFile> {
         "runbooks".into(),
         items(runbooks, |r| (&r.doc.path, &r.body), h)?,
     );
+    // "Today" for stuck entries is the generation date, as on the site.
+    let today = input
+        .generated_at
+        .and_then(|t| crate::site::views::local_date(input.config, t));
+    root.insert(
+        "metrics".into(),
+        serde_json::to_value(crate::metrics::compute(l, h, input.config, today))?,
+    );
     let mut bytes = serde_json::to_vec(&Value::Object(root))?;
     bytes.push(b'\n');
     Ok(OutputFile {
@@ -131,7 +139,8 @@ mod tests {
                 "entries",
                 "requirements",
                 "releases",
-                "runbooks"
+                "runbooks",
+                "metrics"
             ]
         );
         assert_eq!(v["schema_version"], 1);

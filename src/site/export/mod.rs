@@ -19,7 +19,8 @@
 //!   "entries":      [ ENTRY, ... ],                  // by id
 //!   "requirements": [ REQUIREMENT, ... ],            // by id
 //!   "releases":     [ RELEASE, ... ],                // by id
-//!   "runbooks":     [ RUNBOOK, ... ]                 // by slug
+//!   "runbooks":     [ RUNBOOK, ... ],                // by slug
+//!   "metrics":      METRICS                          // delivery metrics from history
 //! }
 //! ```
 //!
@@ -58,6 +59,25 @@
 //! `rollback` (`{"trigger", "plan", "owner"}`), `environment_checklist`, `data_migration`
 //! (`{"backup", "scripts"}`), `verification`, `monitoring`, `docs_updates`, `runbook`.
 //! RUNBOOK: `slug`, `title`, `system`, `owner`, `updated`.
+//!
+//! METRICS (computed by [`crate::metrics::compute`]; definitions in the README, "Metrics"):
+//!
+//! ```text
+//! {
+//!   "today": "2019-03-14",             // the generation date stuck entries are measured against, or null
+//!   "stuck_after_days": 14,
+//!   "weeks":   [ ROW, ... ],           // key "2019-W10": ISO week of the landing time, oldest first
+//!   "systems": [ ROW, ... ],           // key: the entries' system, by name
+//!   "stages":  [ {"status": "sit", "count": 4, "median_days": 1.5, "p90_days": 3.0}, ... ],
+//!   "stuck":   [ {"id", "title", "system", "status", "since": "YYYY-MM-DD", "days",
+//!                 "tech_lead", "test_lead"}, ... ]   // longest first
+//! }
+//! ROW: "key", "releases" (release documents released), "released" (entry releases),
+//!   "lead_median_days", "lead_p90_days", "rolled_back", "change_failure_rate",
+//!   "restore_median_hours", "bounce_backs", "sit_entries", "bounce_back_rate", "on_time",
+//!   "with_plan", "on_time_rate", "carried_over", "on_train", "carry_over_rate"
+//!   (rates are fractions 0–1 rounded to 3 places; a median, p90 or rate is null without data)
+//! ```
 //!
 //! A new key may be added within version 1; removing or changing the meaning of one raises
 //! `schema_version`.

@@ -1,0 +1,466 @@
+//! Delivery metrics from history: pure functions over the Ledger, the mined History and the
+//! Config. No IO and no clock: "today" is passed in. Every metric is its own small function
+//! over one timeline ([`release_times`], [`lead_time`], [`failures`], [`restore_hours`],
+//! [`bounces`], [`on_time`], [`seats`], [`stuck`]); [`compute`] gathers them into per-week
+//! rows (ISO week `YYYY-Www` of the landing time in the configured time zone), per-system rows
+//! and the time spent per stage. The definitions are in the README ("Metrics").
+
+use crate::config::{Config, Train};
+use crate::history::facts::{parse_time, time_in_status, transitions};
+use crate::history::{History, Timeline};
+use crate::model::{Entry, Keyword, Ledger, Status};
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const DAY: i64 = 86_400;
+
+/// Every metric of a ledger.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// The day "stuck" is measured against.
+    pub today: Option<String>,
+    pub stuck_after_days: u32,
+    /// One row per ISO week that has any event, oldest first.
+    pub weeks: Vec<Row>,
+    /// One row per system of the entries, by name.
+    pub systems: Vec<Row>,
+    /// Time spent per status, in days, over every entry.
+    pub stages: Vec<Stage>,
+    pub stuck: Vec<Stuck>,
+}
+
+/// The metrics of one week or one system.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Row {
+    /// `2019-W10` or the system's name.
+    pub key: String,
+    /// Release documents moved to `released`.
+    pub releases: u32,
+    /// Entries moved to `released` (each re-release counts).
+    pub released: u32,
+    pub lead_median_days: Option<f64>,
+    pub lead_p90_days: Option<f64>,
+    /// Of `released`, how many were rolled back before being released again.
+    pub rolled_back: u32,
+    pub change_failure_rate: Option<f64>,
+    pub restore_median_hours: Option<f64>,
+    pub bounce_backs: u32,
+    pub sit_entries: u32,
+    pub bounce_back_rate: Option<f64>,
+    pub on_time: u32,
+    pub with_plan: u32,
+    pub on_time_rate: Option<f64>,
+    pub carried_over: u32,
+    pub on_train: u32,
+    pub carry_over_rate: Option<f64>,
+}
+
+/// Time spent in one status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stage {
+    pub status: String,
+    pub count: u32,
+    pub median_days: f64,
+    pub p90_days: f64,
+}
+
+/// An open entry whose status has not moved for more than `stuck_after_days`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stuck {
+    pub id: u32,
+    pub title: String,
+    pub system: String,
+    pub status: String,
+    pub since: String,
+    pub days: i64,
+    pub tech_lead: String,
+    pub test_lead: String,
+}
+
+/// An entry's place on one weekly train.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Seat {
+    /// The train's ISO week and release day.
+    pub week: String,
+    pub release_date: Date,
+    /// Released on this train (between its cut-off and the next one).
+    pub released: bool,
+    /// Missed this train and was released on a later one.
+    pub carried: bool,
+}
+
+/// The median (mean of the two middle values for an even count).
+pub fn median(v: &[f64]) -> Option<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(s[n / 2]),
+        _ => Some((s[n / 2 - 1] + s[n / 2]) / 2.0),
+    }
+}
+
+/// The 90th percentile, nearest rank.
+pub fn p90(v: &[f64]) -> Option<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    if s.is_empty() {
+        return None;
+    }
+    let rank = ((0.9 * s.len() as f64).ceil() as usize).max(1);
+    Some(s[rank - 1])
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn rate(n: u32, d: u32) -> Option<f64> {
+    (d > 0).then(|| (n as f64 / d as f64 * 1000.0).round() / 1000.0)
+}
+
+/// The landed status moves of a timeline as (from, to, seconds).
+pub fn moves(t: &Timeline) -> Vec<(Option<String>, String, i64)> {
+    transitions(t)
+        .into_iter()
+        .filter(|m| !m.working_tree)
+        .filter_map(|m| Some((m.from, m.to, parse_time(&m.landed_time)?)))
+        .collect()
+}
+
+/// The local date of an instant.
+pub fn local_date(secs: i64, tz: Offset) -> Date {
+    jiff::Timestamp::from_second(secs)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(TimeZone::fixed(tz))
+        .date()
+}
+
+/// The ISO week label (`2019-W10`) of a date.
+pub fn week_of_date(d: Date) -> String {
+    let w = d.iso_week_date();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
+/// The ISO week label of an instant in the time zone.
+pub fn week_of(secs: i64, tz: Offset) -> String {
+    week_of_date(local_date(secs, tz))
+}
+
+/// Landing times of every move to `released`.
+pub fn release_times(t: &Timeline) -> Vec<i64> {
+    moves(t)
+        .into_iter()
+        .filter(|m| m.1 == "released")
+        .map(|m| m.2)
+        .collect()
+}
+
+/// Lead time: from the first landed step (registered) to the first release, as (released at,
+/// days).
+pub fn lead_time(t: &Timeline) -> Option<(i64, f64)> {
+    let start = t
+        .steps
+        .iter()
+        .find(|s| !s.working_tree)
+        .and_then(|s| parse_time(&s.landed_time))?;
+    let end = *release_times(t).first()?;
+    Some((end, round1((end - start).max(0) as f64 / DAY as f64)))
+}
+
+/// Each release as (released at, rolled back before the next release).
+pub fn failures(t: &Timeline) -> Vec<(i64, bool)> {
+    let m = moves(t);
+    let mut out = Vec::new();
+    for (i, mv) in m.iter().enumerate() {
+        if mv.1 == "released" {
+            let failed = m[i + 1..]
+                .iter()
+                .take_while(|n| n.1 != "released")
+                .any(|n| n.1 == "rolled-back");
+            out.push((mv.2, failed));
+        }
+    }
+    out
+}
+
+/// Time to restore: each rollback that was released again, as (rolled back at, hours).
+pub fn restore_hours(t: &Timeline) -> Vec<(i64, f64)> {
+    crate::history::facts::rollbacks(t)
+        .into_iter()
+        .filter_map(|(back, again)| {
+            let (b, a) = (parse_time(&back)?, parse_time(&again?)?);
+            Some((b, round1((a - b).max(0) as f64 / 3600.0)))
+        })
+        .collect()
+}
+
+/// (bounce-backs, moves into sit): times of moves from sit/uat/preprod back to developing, and
+/// of moves into sit.
+pub fn bounces(t: &Timeline) -> (Vec<i64>, Vec<i64>) {
+    let m = moves(t);
+    let back = m
+        .iter()
+        .filter(|(f, to, _)| {
+            to == "developing" && matches!(f.as_deref(), Some("sit" | "uat" | "preprod"))
+        })
+        .map(|m| m.2)
+        .collect();
+    let sit = m.iter().filter(|m| m.1 == "sit").map(|m| m.2).collect();
+    (back, sit)
+}
+
+/// On time: for an entry released (its last release) with a `planned_finish`, (released at,
+/// release date ≤ planned finish).
+pub fn on_time(e: &Entry, t: &Timeline, tz: Offset) -> Option<(i64, bool)> {
+    let plan = e.planned_finish?;
+    let at = *release_times(t).last()?;
+    Some((at, local_date(at, tz) <= plan))
+}
+
+/// The release day of the train in `d`'s ISO week.
+pub fn release_day_of(d: Date, train: &Train) -> Date {
+    let back = d.weekday().to_monday_zero_offset() as i64;
+    let monday = d - jiff::Span::new().days(back);
+    monday + jiff::Span::new().days(train.release_day.to_monday_zero_offset() as i64)
+}
+
+/// The cut-off of the train released on `release`: the end of the submit day before it.
+pub fn cut_off(release: Date, train: &Train) -> i64 {
+    let mut back = (release.weekday().to_monday_zero_offset() as i64
+        - train.submit.to_monday_zero_offset() as i64)
+        .rem_euclid(7);
+    if back == 0 {
+        back = 7;
+    }
+    let day = release - jiff::Span::new().days(back - 1);
+    day.to_zoned(TimeZone::fixed(train.timezone))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+fn is_on_train(status: &str) -> bool {
+    Status::parse(status)
+        .and_then(|s| s.rank())
+        .is_some_and(|r| (2..=6).contains(&r))
+}
+
+/// The trains an entry was on: every weekly cut-off at which its status was submitted to
+/// approved; whether it was released on that train (before the next cut-off) or carried over
+/// to a later one.
+pub fn seats(t: &Timeline, train: &Train) -> Vec<Seat> {
+    let m = moves(t);
+    let (Some(first), Some(last)) = (m.first(), m.last()) else {
+        return Vec::new();
+    };
+    let released: Vec<i64> = m
+        .iter()
+        .filter(|x| x.1 == "released")
+        .map(|x| x.2)
+        .collect();
+    let mut d = release_day_of(local_date(first.2, train.timezone), train);
+    let end = local_date(last.2, train.timezone) + jiff::Span::new().days(14);
+    let mut out = Vec::new();
+    while d <= end {
+        let c = cut_off(d, train);
+        let next = c + 7 * DAY;
+        let status = m
+            .iter()
+            .take_while(|x| x.2 <= c)
+            .last()
+            .map(|x| x.1.as_str());
+        if status.is_some_and(is_on_train) {
+            let on = released.iter().any(|&r| r > c && r <= next);
+            out.push(Seat {
+                week: week_of_date(d),
+                release_date: d,
+                released: on,
+                carried: !on && released.iter().any(|&r| r > next),
+            });
+        }
+        d += jiff::Span::new().days(7);
+    }
+    out
+}
+
+/// Open entries whose last landed status move is more than `after_days` before `today`.
+pub fn stuck(
+    ledger: &Ledger,
+    history: &History,
+    tz: Offset,
+    today: Date,
+    after_days: u32,
+) -> Vec<Stuck> {
+    let mut out = Vec::new();
+    for e in ledger.entries.iter().filter(|e| e.status.is_open()) {
+        let Some(t) = history.of(&e.doc.path) else {
+            continue;
+        };
+        let Some(last) = moves(t).last().map(|m| m.2) else {
+            continue;
+        };
+        let since = local_date(last, tz);
+        let days = (today - since).get_days() as i64;
+        if days > after_days as i64 {
+            out.push(Stuck {
+                id: e.id,
+                title: e.title.clone(),
+                system: e.system.clone(),
+                status: e.status.as_str().to_owned(),
+                since: since.to_string(),
+                days,
+                tech_lead: e.tech_lead.clone(),
+                test_lead: e.test_lead.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (b.days, a.id).cmp(&(a.days, b.id)));
+    out
+}
+
+#[derive(Default)]
+struct Acc {
+    releases: u32,
+    released: u32,
+    lead: Vec<f64>,
+    rolled_back: u32,
+    restore: Vec<f64>,
+    bounce_backs: u32,
+    sit_entries: u32,
+    on_time: u32,
+    with_plan: u32,
+    carried: u32,
+    on_train: u32,
+}
+
+impl Acc {
+    fn row(self, key: String) -> Row {
+        Row {
+            key,
+            releases: self.releases,
+            released: self.released,
+            lead_median_days: median(&self.lead).map(round1),
+            lead_p90_days: p90(&self.lead).map(round1),
+            rolled_back: self.rolled_back,
+            change_failure_rate: rate(self.rolled_back, self.released),
+            restore_median_hours: median(&self.restore).map(round1),
+            bounce_backs: self.bounce_backs,
+            sit_entries: self.sit_entries,
+            bounce_back_rate: rate(self.bounce_backs, self.sit_entries),
+            on_time: self.on_time,
+            with_plan: self.with_plan,
+            on_time_rate: rate(self.on_time, self.with_plan),
+            carried_over: self.carried,
+            on_train: self.on_train,
+            carry_over_rate: rate(self.carried, self.on_train),
+        }
+    }
+}
+
+/// Every metric of the ledger, `today` being the day stuck entries are measured against.
+pub fn compute(
+    ledger: &Ledger,
+    history: &History,
+    config: &Config,
+    today: Option<Date>,
+) -> Metrics {
+    let tz = config.train.timezone;
+    let mut weeks: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut systems: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut stages: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in &ledger.releases {
+        let Some(t) = history.of(&r.doc.path) else {
+            continue;
+        };
+        let mut names: Vec<&str> = ledger
+            .entries_of_release(&r.id)
+            .map(|e| e.system.as_str())
+            .collect();
+        names.sort();
+        names.dedup();
+        for at in release_times(t) {
+            weeks.entry(week_of(at, tz)).or_default().releases += 1;
+            for n in &names {
+                systems.entry((*n).to_owned()).or_default().releases += 1;
+            }
+        }
+    }
+    for e in &ledger.entries {
+        let Some(t) = history.of(&e.doc.path) else {
+            continue;
+        };
+        let mut add = |at: i64, f: &dyn Fn(&mut Acc)| {
+            f(weeks.entry(week_of(at, tz)).or_default());
+            f(systems.entry(e.system.clone()).or_default());
+        };
+        for (at, failed) in failures(t) {
+            add(at, &|a| {
+                a.released += 1;
+                a.rolled_back += u32::from(failed);
+            });
+        }
+        if let Some((at, days)) = lead_time(t) {
+            add(at, &|a| a.lead.push(days));
+        }
+        for (at, hours) in restore_hours(t) {
+            add(at, &|a| a.restore.push(hours));
+        }
+        let (back, sit) = bounces(t);
+        for at in back {
+            add(at, &|a| a.bounce_backs += 1);
+        }
+        for at in sit {
+            add(at, &|a| a.sit_entries += 1);
+        }
+        if let Some((at, ok)) = on_time(e, t, tz) {
+            add(at, &|a| {
+                a.with_plan += 1;
+                a.on_time += u32::from(ok);
+            });
+        }
+        for s in seats(t, &config.train) {
+            if s.released || s.carried {
+                let w = weeks.entry(s.week.clone()).or_default();
+                w.on_train += 1;
+                w.carried += u32::from(s.carried);
+                let y = systems.entry(e.system.clone()).or_default();
+                y.on_train += 1;
+                y.carried += u32::from(s.carried);
+            }
+        }
+        for (status, secs) in time_in_status(t) {
+            stages
+                .entry(status)
+                .or_default()
+                .push(secs as f64 / DAY as f64);
+        }
+    }
+    let stages = Status::ALL
+        .iter()
+        .filter_map(|s| {
+            let v = stages.get(s.as_str())?;
+            Some(Stage {
+                status: s.as_str().to_owned(),
+                count: v.len() as u32,
+                median_days: round1(median(v)?),
+                p90_days: round1(p90(v)?),
+            })
+        })
+        .collect();
+    Metrics {
+        today: today.map(|d| d.to_string()),
+        stuck_after_days: config.stuck_after_days,
+        weeks: weeks.into_iter().map(|(k, a)| a.row(k)).collect(),
+        systems: systems.into_iter().map(|(k, a)| a.row(k)).collect(),
+        stages,
+        stuck: today
+            .map(|d| stuck(ledger, history, tz, d, config.stuck_after_days))
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,396 @@
+//! The weekly release train as views: for one ISO week, the entries due on its release day and
+//! those that missed the cut-off (from history), what sat in each test environment and for how
+//! long, what bounced back from a test stage, each release's readiness and the night's run
+//! sheet (steps in dependency order, SQL scripts in order with the backup). Pure: built from
+//! the ledger, the history, the config and "today".
+
+use crate::metrics::{self, Seat};
+use crate::model::{Entry, Env, Keyword, Release, ReleaseStatus, Status, TestResult};
+use crate::site::SiteInput;
+use crate::site::views::{self, EntryView, Link, entry_view, release_url};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+const DAY: i64 = 86_400;
+
+/// The URL of the train page of an ISO week.
+pub fn train_url(week: &str) -> String {
+    format!("train/{week}/")
+}
+
+/// One train in the list of trains.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainSummary {
+    pub week: String,
+    pub url: String,
+    pub release_date: Date,
+    pub releases: Vec<Link>,
+    pub due: usize,
+    pub released: usize,
+    pub carried: usize,
+}
+
+/// An entry due on the train, with what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView<'a> {
+    pub e: EntryView<'a>,
+    /// Released on this train (its status moved to `released` before the next cut-off).
+    pub released: bool,
+    /// Missed the cut-off: on the train at the cut-off, not released on it.
+    pub missed: bool,
+    /// The later train it went out on, if it did.
+    pub went_on: Option<Link>,
+}
+
+/// An entry sitting in a test environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct SittingView<'a> {
+    pub e: EntryView<'a>,
+    pub since: String,
+    pub days: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvView<'a> {
+    pub status: &'static str,
+    pub entries: Vec<SittingView<'a>>,
+}
+
+/// A move from a test stage back to developing during the train's week.
+#[derive(Debug, Clone, Serialize)]
+pub struct BounceView<'a> {
+    pub e: EntryView<'a>,
+    pub from: String,
+    pub at: String,
+}
+
+/// One readiness check of a release.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub key: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A release of the train: readiness and the run sheet for the night.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSheet {
+    pub link: Link,
+    pub status: &'static str,
+    pub checks: Vec<Check>,
+    pub ready: bool,
+    pub steps: Vec<views::StepOrderView>,
+    pub scripts: Vec<String>,
+    pub backup: String,
+    pub rollback_owner: String,
+}
+
+/// The page of one train.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainView<'a> {
+    pub week: String,
+    pub release_date: Date,
+    /// The cut-off, local `YYYY-MM-DD HH:MM`.
+    pub cut_off: String,
+    /// The environments are shown as of this local time: the release, or today if earlier.
+    pub as_of: String,
+    pub due: Vec<DueView<'a>>,
+    pub missed: usize,
+    pub envs: Vec<EnvView<'a>>,
+    pub bounced: Vec<BounceView<'a>>,
+    pub releases: Vec<RunSheet>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+fn local(input: &SiteInput, secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(jiff::tz::TimeZone::fixed(input.config.train.timezone))
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The instant of the release on `d` (release day and time, configured zone).
+fn release_instant(input: &SiteInput, d: Date) -> i64 {
+    let t = &input.config.train;
+    let time = jiff::civil::Time::new(
+        (t.release_time / 60) as i8,
+        (t.release_time % 60) as i8,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    d.to_datetime(time)
+        .to_zoned(jiff::tz::TimeZone::fixed(t.timezone))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+/// Every entry's seats on the trains, by entry id.
+fn all_seats(input: &SiteInput) -> BTreeMap<u32, Vec<Seat>> {
+    input
+        .ledger
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let t = input.history.of(&e.doc.path)?;
+            Some((e.id, metrics::seats(t, &input.config.train)))
+        })
+        .collect()
+}
+
+/// The weeks that have a train: a release dated in them, or an entry on the train at the
+/// cut-off. Oldest first.
+pub fn weeks(input: &SiteInput) -> Vec<(String, Date)> {
+    let train = &input.config.train;
+    let mut out: BTreeMap<String, Date> = BTreeMap::new();
+    for r in &input.ledger.releases {
+        out.insert(
+            metrics::week_of_date(r.date),
+            metrics::release_day_of(r.date, train),
+        );
+    }
+    for seats in all_seats(input).values() {
+        for s in seats {
+            out.insert(s.week.clone(), s.release_date);
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn releases_of<'a>(input: &SiteInput<'a>, week: &str) -> Vec<&'a Release> {
+    input
+        .ledger
+        .releases
+        .iter()
+        .filter(|r| metrics::week_of_date(r.date) == week)
+        .collect()
+}
+
+/// The list of trains, newest first.
+pub fn summaries(input: &SiteInput) -> Vec<TrainSummary> {
+    let seats = all_seats(input);
+    let mut out: Vec<TrainSummary> = weeks(input)
+        .into_iter()
+        .map(|(week, release_date)| {
+            let on: Vec<&Seat> = seats
+                .values()
+                .flatten()
+                .filter(|s| s.week == week)
+                .collect();
+            let rel = releases_of(input, &week);
+            let due = due_ids(input, &week, &seats).len();
+            TrainSummary {
+                url: train_url(&week),
+                release_date,
+                releases: rel
+                    .iter()
+                    .map(|r| Link {
+                        text: r.title.clone(),
+                        url: release_url(&r.id),
+                    })
+                    .collect(),
+                due,
+                released: on.iter().filter(|s| s.released).count(),
+                carried: on.iter().filter(|s| !s.released && s.carried).count(),
+                week,
+            }
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Ids of the entries due on a week's train: on the train at the cut-off, or planned into one
+/// of its releases.
+fn due_ids(input: &SiteInput, week: &str, seats: &BTreeMap<u32, Vec<Seat>>) -> BTreeSet<u32> {
+    let mut ids: BTreeSet<u32> = seats
+        .iter()
+        .filter(|(_, s)| s.iter().any(|s| s.week == week))
+        .map(|(id, _)| *id)
+        .collect();
+    for r in releases_of(input, week) {
+        ids.extend(input.ledger.entries_of_release(&r.id).map(|e| e.id));
+    }
+    ids
+}
+
+/// The readiness checks and run sheet of a release.
+pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
+    let l = input.ledger;
+    let entries: Vec<&Entry> = l.entries_of_release(&r.id).collect();
+    let passed = entries
+        .iter()
+        .filter(|e| {
+            Env::ALL
+                .iter()
+                .all(|&env| e.tests.get(env).result == TestResult::Pass)
+        })
+        .count();
+    let wanted: Vec<&String> = entries.iter().flat_map(|e| &e.sql_scripts).collect();
+    let unlisted: Vec<String> = wanted
+        .iter()
+        .filter(|p| !r.data_migration.scripts.contains(p))
+        .map(|p| (*p).clone())
+        .collect();
+    let has_sql = !wanted.is_empty() || !r.data_migration.scripts.is_empty();
+    let approved = !r.approver.is_empty()
+        && matches!(
+            r.status,
+            ReleaseStatus::Approved | ReleaseStatus::Released | ReleaseStatus::RolledBack
+        );
+    let checks = vec![
+        Check {
+            key: "all_passed",
+            ok: !entries.is_empty() && passed == entries.len(),
+            detail: format!("{passed}/{}", entries.len()),
+        },
+        Check {
+            key: "approval",
+            ok: approved,
+            detail: r.approver.clone(),
+        },
+        Check {
+            key: "rollback",
+            ok: !r.rollback.plan.is_empty(),
+            detail: r.rollback.owner.clone(),
+        },
+        Check {
+            key: "backup",
+            ok: !has_sql || !r.data_migration.backup.is_empty(),
+            detail: r.data_migration.backup.clone(),
+        },
+        Check {
+            key: "sql_scripts",
+            ok: unlisted.is_empty(),
+            detail: unlisted.join(", "),
+        },
+    ];
+    let view = views::release_view(r, l, input.history, input.today);
+    RunSheet {
+        link: Link {
+            text: r.title.clone(),
+            url: release_url(&r.id),
+        },
+        status: r.status.as_str(),
+        ready: checks.iter().all(|c| c.ok),
+        checks,
+        steps: view.ordered_steps,
+        scripts: r.data_migration.scripts.clone(),
+        backup: r.data_migration.backup.clone(),
+        rollback_owner: r.rollback.owner.clone(),
+    }
+}
+
+/// The page of the train of `week`, released on `release_date`.
+pub fn train_view<'a>(
+    input: &'a SiteInput,
+    week: &str,
+    release_date: Date,
+    all: &[(String, Date)],
+) -> TrainView<'a> {
+    let l = input.ledger;
+    let cfg = &input.config.train;
+    let seats = all_seats(input);
+    let c = metrics::cut_off(release_date, cfg);
+    let release_at = release_instant(input, release_date);
+    let today_end = input.today.and_then(|d| {
+        (d + jiff::Span::new().days(1))
+            .to_zoned(jiff::tz::TimeZone::fixed(cfg.timezone))
+            .ok()
+            .map(|z| z.timestamp().as_second())
+    });
+    let as_of = today_end.map_or(release_at, |t| t.min(release_at));
+    let past = today_end.is_none_or(|t| t > c + 7 * DAY);
+    let mut due = Vec::new();
+    for id in due_ids(input, week, &seats) {
+        let Some(e) = l.entry(id) else { continue };
+        let seat = seats
+            .get(&id)
+            .and_then(|s| s.iter().find(|s| s.week == week));
+        let released = seat.is_some_and(|s| s.released);
+        let missed = seat.is_some_and(|s| !s.released && (s.carried || past));
+        let went_on = if missed {
+            seats
+                .get(&id)
+                .and_then(|s| s.iter().find(|s| s.week.as_str() > week && s.released))
+                .map(|s| Link {
+                    text: s.week.clone(),
+                    url: train_url(&s.week),
+                })
+        } else {
+            None
+        };
+        due.push(DueView {
+            e: entry_view(e, l, input.today),
+            released,
+            missed,
+            went_on,
+        });
+    }
+    let mut envs: Vec<EnvView> = [Status::Sit, Status::Uat, Status::Preprod]
+        .iter()
+        .map(|s| EnvView {
+            status: s.as_str(),
+            entries: Vec::new(),
+        })
+        .collect();
+    let mut bounced = Vec::new();
+    for e in &l.entries {
+        let Some(t) = input.history.of(&e.doc.path) else {
+            continue;
+        };
+        let m = metrics::moves(t);
+        if let Some((_, to, at)) = m.iter().take_while(|x| x.2 <= as_of).last()
+            && let Some(env) = envs.iter_mut().find(|v| v.status == to)
+        {
+            env.entries.push(SittingView {
+                e: entry_view(e, l, input.today),
+                since: local(input, *at),
+                days: (as_of - at).max(0) / DAY,
+            });
+        }
+        for (from, to, at) in &m {
+            if to == "developing"
+                && matches!(from.as_deref(), Some("sit" | "uat" | "preprod"))
+                && *at > c
+                && *at <= c + 7 * DAY
+            {
+                bounced.push(BounceView {
+                    e: entry_view(e, l, input.today),
+                    from: from.clone().unwrap_or_default(),
+                    at: local(input, *at),
+                });
+            }
+        }
+    }
+    for env in &mut envs {
+        env.entries
+            .sort_by(|a, b| (b.days, a.e.e.id).cmp(&(a.days, b.e.e.id)));
+    }
+    let pos = all.iter().position(|(w, _)| w == week);
+    let link = |i: usize| {
+        all.get(i).map(|(w, _)| Link {
+            text: w.clone(),
+            url: train_url(w),
+        })
+    };
+    TrainView {
+        week: week.to_owned(),
+        release_date,
+        cut_off: local(input, c - 1).get(..10).unwrap_or_default().to_owned() + " 24:00",
+        as_of: local(input, as_of),
+        missed: due.iter().filter(|d| d.missed).count(),
+        due,
+        envs,
+        bounced,
+        releases: releases_of(input, week)
+            .into_iter()
+            .map(|r| run_sheet(input, r))
+            .collect(),
+        prev: pos.and_then(|p| p.checked_sub(1)).and_then(link),
+        next: pos.and_then(|p| link(p + 1)),
+    }
+}
