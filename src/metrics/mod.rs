@@ -248,9 +248,9 @@ fn is_on_train(status: &str) -> bool {
         .is_some_and(|r| (2..=6).contains(&r))
 }
 
-/// The trains an entry was on: every weekly cut-off at which its status was submitted to
-/// approved; whether it was released on that train (before the next cut-off) or carried over
-/// to a later one.
+/// The trains an entry was on: every weekly cut-off (up to the first one after its last status
+/// move) at which its status was submitted to approved; whether it was released on that train
+/// (before the next cut-off) or carried over to a later one.
 pub fn seats(t: &Timeline, train: &Train) -> Vec<Seat> {
     let m = moves(t);
     let (Some(first), Some(last)) = (m.first(), m.last()) else {
@@ -262,10 +262,13 @@ pub fn seats(t: &Timeline, train: &Train) -> Vec<Seat> {
         .map(|x| x.2)
         .collect();
     let mut d = release_day_of(local_date(first.2, train.timezone), train);
-    let end = local_date(last.2, train.timezone) + jiff::Span::new().days(14);
     let mut out = Vec::new();
-    while d <= end {
+    loop {
         let c = cut_off(d, train);
+        // At most one cut-off after the last move: later ones are not known yet.
+        if c > last.2 + 7 * DAY {
+            break;
+        }
         let next = c + 7 * DAY;
         let status = m
             .iter()

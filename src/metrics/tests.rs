@@ -289,3 +289,14 @@ fn compute_gathers_weeks_and_systems() {
     assert_eq!(sit.count, 2);
     assert!(m.stuck.is_empty());
 }
+
+#[test]
+fn an_open_entry_sits_only_on_the_next_train() {
+    let t = tl(&[("2019-03-13T10:00:00+08:00", Some("developing"), "submitted")]);
+    let s = seats(&t, &Train::default());
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(
+        (s[0].week.as_str(), s[0].released, s[0].carried),
+        ("2019-W12", false, false)
+    );
+}
