@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod output;
 pub mod pages;
 pub mod sql;
+pub mod train;
 pub mod views;
 
 use crate::config::Config;

@@ -2,9 +2,7 @@
 //! caller renders the plan (in parallel) and writes the files.
 
 use super::charts;
-/// The release train's views (kept beside the page plan that is their only user).
-#[path = "train.rs"]
-pub mod train;
+use super::train;
 use super::views::{self, Link, entry_view, release_view, timeline_view};
 use super::{Markdown, SiteInput};
 use crate::model::{Keyword, Status};
