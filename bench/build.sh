@@ -26,7 +26,7 @@ for i in $(seq "$rounds"); do
   rm -rf "$corpus/.opsledger"
   t "  opsledger build, cold     " "$bin" -C "$corpus" build --out "$out/ops"
   f=$(ls "$corpus/content/entries" | sed -n 1p)
-  sed -i "s/^resolution_notes: .*/resolution_notes: \"bench round $i\"/" "$corpus/content/entries/$f"
+  sed -i "s/^resolution_notes: .*/resolution_notes: \"bench $(date +%s%N)\"/" "$corpus/content/entries/$f"
   git -C "$corpus" -c user.name=bench -c user.email=bench@example.com commit -qam "bench: one commit ($i)"
   t "  opsledger after 1 commit  " "$bin" -C "$corpus" build --out "$out/ops"
 done

@@ -24,7 +24,7 @@ for i in $(seq "$rounds"); do
   t "  opsledger history, cold " "$bin" -C . history
   t "  opsledger history, warm " "$bin" -C . history
   f=$(ls content/entries | sed -n 1p)
-  sed -i "s/^resolution_notes: .*/resolution_notes: \"bench round $i\"/" "content/entries/$f"
+  sed -i "s/^resolution_notes: .*/resolution_notes: \"bench $(date +%s%N)\"/" "content/entries/$f"
   git -c user.name=bench -c user.email=bench@example.com commit -qam "bench: one commit ($i)"
   t "  after one new commit     " "$bin" -C . history
 done

@@ -120,6 +120,8 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         today,
         base_url,
         read: &read,
+        seats: Default::default(),
+        moves: Default::default(),
     };
     let target = if args.out.is_absolute() {
         args.out.clone()

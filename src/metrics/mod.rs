@@ -123,7 +123,10 @@ fn rate(n: u32, d: u32) -> Option<f64> {
 }
 
 /// The landed status moves of a timeline as (from, to, seconds).
-pub fn moves(t: &Timeline) -> Vec<(Option<String>, String, i64)> {
+/// A document's landed status moves: `(from, to, unix time)`, oldest first.
+pub type Moves = Vec<(Option<String>, String, i64)>;
+
+pub fn moves(t: &Timeline) -> Moves {
     transitions(t)
         .into_iter()
         .filter(|m| !m.working_tree)

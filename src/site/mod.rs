@@ -37,6 +37,28 @@ pub struct SiteInput<'a> {
     pub base_url: String,
     /// Reads a repository file that content references (SQL scripts), if it is a safe file.
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Every entry's seats on the trains, worked out from history once, on first use.
+    pub seats: std::sync::OnceLock<train::Seats>,
+    /// Every entry's landed status moves `(from, to, unix time)`, by id, on first use.
+    pub moves: std::sync::OnceLock<std::collections::BTreeMap<u32, crate::metrics::Moves>>,
+}
+
+impl SiteInput<'_> {
+    /// See [`SiteInput::seats`].
+    pub fn seats(&self) -> &train::Seats {
+        self.seats.get_or_init(|| train::all_seats(self))
+    }
+
+    /// See [`SiteInput::moves`].
+    pub fn moves(&self) -> &std::collections::BTreeMap<u32, crate::metrics::Moves> {
+        self.moves.get_or_init(|| {
+            self.ledger
+                .entries
+                .iter()
+                .filter_map(|e| Some((e.id, crate::metrics::moves(self.history.of(&e.doc.path)?))))
+                .collect()
+        })
+    }
 }
 
 /// Markdown rendering for content files: links to other content files become page links, and

@@ -200,7 +200,7 @@ fn dashboard(input: &SiteInput) -> Page {
 /// The week of the train the dashboard links to: today's week when it has a train, else the
 /// next one, else the latest.
 fn this_train(input: &SiteInput) -> Option<String> {
-    let weeks = train::weeks(input);
+    let weeks = train::weeks(input, input.seats());
     let now = input.today.map(crate::metrics::week_of_date);
     match now {
         Some(now) => weeks
@@ -269,21 +269,22 @@ fn metrics(input: &SiteInput) -> Page {
         stuck => stuck,
         stuck_after_days => m.stuck_after_days,
         today => m.today.clone(),
-        train_weeks => train::weeks(input).into_iter().map(|(w, _)| w).collect::<Vec<_>>(),
+        train_weeks => train::weeks(input, input.seats()).into_iter().map(|(w, _)| w).collect::<Vec<_>>(),
     };
     Page::new("metrics/index.html".into(), "metrics.html", "metrics", data)
 }
 
 fn trains(input: &SiteInput) -> Vec<Page> {
-    let all = train::weeks(input);
+    let seats = input.seats();
+    let all = train::weeks(input, seats);
     let mut pages = vec![Page::new(
         "train/index.html".into(),
         "trains.html",
         "train",
-        minijinja::context! { trains => Value::from(Serde(train::summaries(input))) },
+        minijinja::context! { trains => Value::from(Serde(train::summaries(input, seats, &all))) },
     )];
     for (week, date) in &all {
-        let view = train::train_view(input, week, *date, &all);
+        let view = train::train_view(input, week, *date, &all, seats);
         pages.push(Page::new(
             format!("{}index.html", train::train_url(week)),
             "train.html",

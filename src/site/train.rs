@@ -128,8 +128,12 @@ fn release_instant(input: &SiteInput, d: Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// Every entry's seats on the trains, by entry id.
-fn all_seats(input: &SiteInput) -> BTreeMap<u32, Vec<Seat>> {
+/// Every entry's seats on the trains, by entry id. Computed once per build and passed to the
+/// functions below (it reads every timeline).
+pub type Seats = BTreeMap<u32, Vec<Seat>>;
+
+/// See [`Seats`].
+pub fn all_seats(input: &SiteInput) -> Seats {
     input
         .ledger
         .entries
@@ -143,7 +147,7 @@ fn all_seats(input: &SiteInput) -> BTreeMap<u32, Vec<Seat>> {
 
 /// The weeks that have a train: a release dated in them, or an entry on the train at the
 /// cut-off. Oldest first.
-pub fn weeks(input: &SiteInput) -> Vec<(String, Date)> {
+pub fn weeks(input: &SiteInput, seats: &Seats) -> Vec<(String, Date)> {
     let train = &input.config.train;
     let mut out: BTreeMap<String, Date> = BTreeMap::new();
     for r in &input.ledger.releases {
@@ -152,7 +156,7 @@ pub fn weeks(input: &SiteInput) -> Vec<(String, Date)> {
             metrics::release_day_of(r.date, train),
         );
     }
-    for seats in all_seats(input).values() {
+    for seats in seats.values() {
         for s in seats {
             out.insert(s.week.clone(), s.release_date);
         }
@@ -170,10 +174,10 @@ fn releases_of<'a>(input: &SiteInput<'a>, week: &str) -> Vec<&'a Release> {
 }
 
 /// The list of trains, newest first.
-pub fn summaries(input: &SiteInput) -> Vec<TrainSummary> {
-    let seats = all_seats(input);
-    let mut out: Vec<TrainSummary> = weeks(input)
-        .into_iter()
+pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> Vec<TrainSummary> {
+    let mut out: Vec<TrainSummary> = weeks
+        .iter()
+        .cloned()
         .map(|(week, release_date)| {
             let on: Vec<&Seat> = seats
                 .values()
@@ -181,7 +185,7 @@ pub fn summaries(input: &SiteInput) -> Vec<TrainSummary> {
                 .filter(|s| s.week == week)
                 .collect();
             let rel = releases_of(input, &week);
-            let due = due_ids(input, &week, &seats).len();
+            let due = due_ids(input, &week, seats).len();
             TrainSummary {
                 url: train_url(&week),
                 release_date,
@@ -290,10 +294,10 @@ pub fn train_view<'a>(
     week: &str,
     release_date: Date,
     all: &[(String, Date)],
+    seats: &Seats,
 ) -> TrainView<'a> {
     let l = input.ledger;
     let cfg = &input.config.train;
-    let seats = all_seats(input);
     let c = metrics::cut_off(release_date, cfg);
     let release_at = release_instant(input, release_date);
     let today_end = input.today.and_then(|d| {
@@ -305,7 +309,7 @@ pub fn train_view<'a>(
     let as_of = today_end.map_or(release_at, |t| t.min(release_at));
     let past = today_end.is_none_or(|t| t > c + 7 * DAY);
     let mut due = Vec::new();
-    for id in due_ids(input, week, &seats) {
+    for id in due_ids(input, week, seats) {
         let Some(e) = l.entry(id) else { continue };
         let seat = seats
             .get(&id)
@@ -339,10 +343,9 @@ pub fn train_view<'a>(
         .collect();
     let mut bounced = Vec::new();
     for e in &l.entries {
-        let Some(t) = input.history.of(&e.doc.path) else {
+        let Some(m) = input.moves().get(&e.id) else {
             continue;
         };
-        let m = metrics::moves(t);
         if let Some((_, to, at)) = m.iter().take_while(|x| x.2 <= as_of).last()
             && let Some(env) = envs.iter_mut().find(|v| v.status == to)
         {
@@ -352,7 +355,7 @@ pub fn train_view<'a>(
                 days: (as_of - at).max(0) / DAY,
             });
         }
-        for (from, to, at) in &m {
+        for (from, to, at) in m {
             if to == "developing"
                 && matches!(from.as_deref(), Some("sit" | "uat" | "preprod"))
                 && *at > c
