@@ -361,7 +361,7 @@ mod tests {
     fn change_values_are_shown_in_the_language() {
         assert_eq!(
             show(Language::ZhCn, "status", &Value::from("sit")),
-            "SIT 测试"
+            "SIT测试"
         );
         assert_eq!(
             show(Language::En, "tests.uat.result", &Value::from("pass")),

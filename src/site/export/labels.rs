@@ -1,58 +1,22 @@
 //! The display words of the spreadsheet exports: keyword labels (`SIT测试` for `sit` in
-//! `zh-CN`, the word itself in `en`) and 是/否. Must not hold the site's UI labels (the theme's
-//! i18n does) nor build any file.
+//! `zh-CN`, from the one table in `crate::site::i18n`; the word itself in `en`) and 是/否.
+//! Must not keep a table of names of its own nor build any file.
 
 use crate::config::Language;
 
-/// Chinese labels of the closed vocabularies: (kind, front-matter word, label).
-const LABELS: &[(&str, &str, &str)] = &[
-    ("category", "feature", "新功能"),
-    ("category", "defect", "缺陷"),
-    ("category", "improvement", "优化"),
-    ("category", "data-fix", "数据修复"),
-    ("category", "config", "配置"),
-    ("priority", "high", "高"),
-    ("priority", "medium", "中"),
-    ("priority", "low", "低"),
-    ("status", "registered", "已登记"),
-    ("status", "developing", "处理中"),
-    ("status", "submitted", "已提测"),
-    ("status", "sit", "SIT测试"),
-    ("status", "uat", "UAT测试"),
-    ("status", "preprod", "预投产测试"),
-    ("status", "approved", "已审批"),
-    ("status", "released", "已投产"),
-    ("status", "rolled-back", "已回退"),
-    ("status", "on-hold", "挂起"),
-    ("status", "closed", "已关闭"),
-    ("release_status", "planning", "计划中"),
-    ("release_status", "testing", "测试中"),
-    ("release_status", "approved", "已审批"),
-    ("release_status", "released", "已投产"),
-    ("release_status", "rolled-back", "已回退"),
-    ("release_status", "cancelled", "已取消"),
-    ("requirement_status", "draft", "草稿"),
-    ("requirement_status", "approved", "已批准"),
-    ("requirement_status", "superseded", "已作废"),
-    ("strategy", "full", "全量"),
-    ("strategy", "phased", "灰度"),
-    ("test_result", "pass", "通过"),
-    ("test_result", "fail", "不通过"),
-    ("test_result", "pending", "待测"),
-];
-
-/// The display label of a keyword in the spreadsheet exports: the Chinese label in `zh-CN`, the
-/// front-matter word itself in `en`. `kind` is one of `category`, `priority`, `status`,
-/// `release_status`, `requirement_status`, `strategy`, `test_result`; an unknown kind or value
-/// comes back unchanged. (UI labels of the site proper belong to the theme's i18n.)
+/// The Chinese label of a keyword (`kind` as in `site::i18n`, plus `test_result`); the word
+/// itself in English, so spreadsheets keep the front-matter words.
 pub fn label<'a>(kind: &str, value: &'a str, lang: Language) -> &'a str {
     if lang == Language::En {
         return value;
     }
-    LABELS
-        .iter()
-        .find(|(k, v, _)| *k == kind && *v == value)
-        .map_or(value, |l| l.2)
+    // One table of names for the site and the exports: `crate::site::i18n`.
+    let kind = if kind == "test_result" {
+        "result"
+    } else {
+        kind
+    };
+    crate::site::i18n::value(lang, kind, value)
 }
 
 /// 是/否 in `zh-CN`, yes/no in `en`.
