@@ -1,0 +1,93 @@
+//! Status moves across the ledger from history: the activity feed and the history page.
+//! Builds contexts only.
+
+use super::*;
+
+/// Recent status moves across the ledger, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct Activity {
+    time: String,
+    /// `time` in the configured time zone.
+    local: String,
+    author: String,
+    what: Link,
+    from: String,
+    to: String,
+    commit: String,
+}
+
+pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
+    let lang = input.config.language;
+    let mut out = Vec::new();
+    let docs = input
+        .ledger
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                &e.doc.path,
+                Link {
+                    text: format!("#{} {}", e.id, e.title),
+                    url: views::entry_url(e.id),
+                },
+            )
+        })
+        .chain(input.ledger.releases.iter().map(|r| {
+            (
+                &r.doc.path,
+                Link {
+                    text: r.title.clone(),
+                    url: views::release_url(&r.id),
+                },
+            )
+        }));
+    for (path, link) in docs {
+        let Some(t) = input.history.of(path) else {
+            continue;
+        };
+        let is_release = path.starts_with("content/releases/");
+        for tr in crate::history::facts::transitions(t)
+            .into_iter()
+            .filter(|tr| !tr.working_tree)
+        {
+            let kind = if is_release {
+                "release_status"
+            } else {
+                "status"
+            };
+            out.push(Activity {
+                local: views::local_time(input.config, &tr.landed_time),
+                time: tr.landed_time.clone(),
+                author: tr.author.clone(),
+                what: link.clone(),
+                from: tr
+                    .from
+                    .as_deref()
+                    .map(|f| crate::site::i18n::value(lang, kind, f).to_owned())
+                    .unwrap_or_default(),
+                to: crate::site::i18n::value(lang, kind, &tr.to).to_owned(),
+                commit: tr.commit.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&b.time, &b.commit, &b.what.url).cmp(&(&a.time, &a.commit, &a.what.url)));
+    out.truncate(max);
+    out
+}
+
+pub(super) fn history(input: &SiteInput) -> Page {
+    let releases: Vec<_> = input
+        .ledger
+        .releases
+        .iter()
+        .rev()
+        .map(|r| release_view(r, input.ledger, input.history, input.today))
+        .collect();
+    let data = minijinja::context! {
+        releases => Value::from(Serde(releases)),
+        activity => Value::from(Serde(activity(input, 200))),
+        has_history => input.history.head.is_some(),
+        partial => input.history.partial,
+    };
+    Page::new("history/index.html".into(), "history.html", "history", data)
+}

@@ -1,0 +1,138 @@
+//! One page per document: entries, requirements, releases, runbooks (and their lists).
+//! Builds contexts only; Markdown goes through [`super::Markdown`].
+
+use super::*;
+
+pub(super) fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+    // Each page renders its Markdown while its context is built: in parallel.
+    input.ledger.entries.par_iter().map(|e| {
+        let view = entry_view(e, input.ledger, input.today);
+        let sql: Vec<_> = e
+            .sql_scripts
+            .iter()
+            .map(|p| minijinja::context! { path => p, html => (input.read)(p).map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
+            .collect();
+        let related: Vec<Link> = e
+            .related_systems
+            .iter()
+            .map(|s| Link {
+                text: s.clone(),
+                url: views::system_url(s),
+            })
+            .collect();
+        let data = minijinja::context! {
+            e => Value::from(Serde(view)),
+            body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
+            sql => sql,
+            related => Value::from(Serde(related)),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
+        };
+        Page::new(format!("{}index.html", views::entry_url(e.id)), "entry.html", "ledger", data)
+    }).collect()
+}
+
+pub(super) fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+    let l = input.ledger;
+    let mut pages = vec![Page::new(
+        "requirements/index.html".into(),
+        "requirements.html",
+        "requirements",
+        minijinja::context! {
+            requirements => Value::from(Serde(l.requirements.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::requirement_url(&r.id), count => l.entries_of_requirement(&r.id).count() }).collect::<Vec<_>>())),
+        },
+    )];
+    for r in &l.requirements {
+        let entries: Vec<_> = l
+            .entries_of_requirement(&r.id)
+            .map(|e| entry_view(e, l, input.today))
+            .collect();
+        let data = minijinja::context! {
+            r => Value::from(Serde(r)),
+            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+            entries => Value::from(Serde(entries)),
+            system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
+        };
+        pages.push(Page::new(
+            format!("{}index.html", views::requirement_url(&r.id)),
+            "requirement.html",
+            "requirements",
+            data,
+        ));
+    }
+    pages
+}
+
+pub(super) fn releases(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+    let l = input.ledger;
+    let all: Vec<_> = l
+        .releases
+        .iter()
+        .rev()
+        .map(|r| release_view(r, l, input.history, input.today))
+        .collect();
+    let mut pages = vec![Page::new(
+        "releases/index.html".into(),
+        "releases.html",
+        "releases",
+        minijinja::context! { releases => Value::from(Serde(all)) },
+    )];
+    for r in &l.releases {
+        let view = release_view(r, l, input.history, input.today);
+        let scripts: Vec<_> = r
+            .data_migration
+            .scripts
+            .iter()
+            .map(|p| minijinja::context! { path => p, html => (input.read)(p).map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
+            .collect();
+        let data = minijinja::context! {
+            r => Value::from(Serde(view)),
+            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+            scripts => scripts,
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
+        };
+        pages.push(Page::new(
+            format!("{}index.html", views::release_url(&r.id)),
+            "release.html",
+            "releases",
+            data,
+        ));
+    }
+    pages
+}
+
+pub(super) fn runbooks(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+    let l = input.ledger;
+    let list: Vec<_> = l.runbooks.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::runbook_url(&r.slug) }).collect();
+    let mut pages = vec![Page::new(
+        "runbooks/index.html".into(),
+        "runbooks.html",
+        "runbooks",
+        minijinja::context! { runbooks => list },
+    )];
+    for r in &l.runbooks {
+        let path = format!("content/runbooks/{}.md", r.slug);
+        let used_by: Vec<Link> = l
+            .releases
+            .iter()
+            .filter(|rel| rel.runbook.as_deref() == Some(path.as_str()))
+            .map(|rel| Link {
+                text: rel.title.clone(),
+                url: views::release_url(&rel.id),
+            })
+            .collect();
+        let data = minijinja::context! {
+            r => Value::from(Serde(r)),
+            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+            used_by => Value::from(Serde(used_by)),
+            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
+        };
+        pages.push(Page::new(
+            format!("{}index.html", views::runbook_url(&r.slug)),
+            "runbook.html",
+            "runbooks",
+            data,
+        ));
+    }
+    pages
+}

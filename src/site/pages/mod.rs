@@ -1,0 +1,116 @@
+//! The plan of the site: every page, its output path, its template and its context. Pure: the
+//! caller renders the plan (in parallel) and writes the files.
+
+mod activity;
+mod dashboard;
+mod documents;
+mod people;
+
+use super::charts;
+use super::train;
+use super::views::{self, Link, entry_view, release_view, timeline_view};
+use super::{Markdown, SiteInput};
+use crate::model::{Keyword, Status};
+use crate::theme::segment;
+use activity::{activity, history};
+use dashboard::{dashboard, metrics, trains};
+use documents::{entries, releases, requirements, runbooks};
+use minijinja::Value;
+use minijinja::value::Serde;
+use people::{people, systems};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One page to render.
+pub struct Page {
+    /// Output path under the site root, e.g. `entries/20/index.html`.
+    pub path: String,
+    pub template: &'static str,
+    /// The page's own values; `root` and `nav` are added by [`Page::context`].
+    pub data: Value,
+    pub nav: &'static str,
+}
+
+impl Page {
+    fn new(path: String, template: &'static str, nav: &'static str, data: impl Serialize) -> Page {
+        Page {
+            path,
+            template,
+            nav,
+            data: Value::from(Serde(data)),
+        }
+    }
+
+    /// The relative path from this page back to the site root (`../../` for `entries/20/`).
+    pub fn root(&self) -> String {
+        "../".repeat(self.path.matches('/').count())
+    }
+
+    /// The template context: the page's data plus `root` and `nav`.
+    pub fn context(&self) -> Value {
+        minijinja::context! { root => self.root(), nav => self.nav, page => self.data.clone(), path => self.path.clone() }
+    }
+}
+
+/// Every page of the site, in a fixed order.
+pub fn plan(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+    let mut pages = vec![
+        dashboard(input),
+        ledger(input),
+        board(input),
+        history(input),
+        metrics(input),
+    ];
+    pages.extend(trains(input));
+    pages.extend(entries(input, md));
+    pages.extend(requirements(input, md));
+    pages.extend(releases(input, md));
+    pages.extend(systems(input));
+    pages.extend(people(input));
+    pages.extend(runbooks(input, md));
+    pages.push(Page::new(
+        "404.html".into(),
+        "404.html",
+        "",
+        minijinja::context! {},
+    ));
+    pages
+}
+
+fn ledger(input: &SiteInput) -> Page {
+    let rows: Vec<_> = input
+        .ledger
+        .entries
+        .iter()
+        .map(|e| entry_view(e, input.ledger, input.today))
+        .collect();
+    Page::new(
+        "ledger/index.html".into(),
+        "ledger.html",
+        "ledger",
+        minijinja::context! { entries => Value::from(Serde(rows)) },
+    )
+}
+
+fn board(input: &SiteInput) -> Page {
+    let columns: Vec<_> = Status::ALL
+        .iter()
+        .map(|s| {
+            let items: Vec<_> = input
+                .ledger
+                .entries
+                .iter()
+                .filter(|e| e.status == *s)
+                .map(|e| entry_view(e, input.ledger, input.today))
+                .collect();
+            minijinja::context! { status => s.as_str(), entries => Value::from(Serde(items)) }
+        })
+        .collect();
+    Page::new(
+        "board/index.html".into(),
+        "board.html",
+        "board",
+        minijinja::context! { columns => columns },
+    )
+}
