@@ -176,38 +176,17 @@ const UI: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Display names of field keys (the spreadsheet's column names).
+/// Display names of the field keys that are not spreadsheet columns; the others come from the
+/// export's [`crate::site::export::COLUMNS`], one table for the site and the spreadsheets.
 const FIELDS: &[(&str, &str, &str)] = &[
-    ("id", "编号", "ID"),
-    ("title", "标题", "Title"),
-    ("system", "系统", "System"),
-    ("subsystem", "子系统", "Subsystem"),
-    ("module", "所属模块", "Module"),
-    ("feature", "涉及功能", "Feature"),
-    ("category", "问题分类", "Category"),
-    ("description", "问题描述", "Description"),
-    ("has_sql", "是否有SQL脚本", "Has SQL"),
     ("sql_scripts", "SQL 脚本", "SQL scripts"),
-    ("expected_solution", "期望解决方案", "Expected solution"),
-    ("technical_solution", "技术实现方案", "Technical solution"),
-    ("proposer", "提出人", "Proposer"),
-    ("proposed_on", "提出日期", "Proposed on"),
-    ("priority", "优先级", "Priority"),
-    ("status", "问题状态", "Status"),
-    ("business_feedback", "业务部门反馈", "Business feedback"),
-    ("resolution_notes", "解决情况备注", "Resolution notes"),
-    ("planned_start", "计划开始时间", "Planned start"),
-    ("planned_finish", "计划完成时间", "Planned finish"),
-    ("tech_lead", "技术负责人", "Tech lead"),
-    ("test_start", "测试计划开始时间", "Test start"),
-    ("test_finish", "测试计划完成时间", "Test finish"),
-    ("test_lead", "测试负责人", "Test lead"),
-    ("test_opinion", "测试意见", "Test opinion"),
-    ("related_systems", "关联系统", "Related systems"),
-    ("requirement", "需求文档", "Requirement"),
-    ("release", "期次", "Release"),
     ("tests", "测试结果", "Tests"),
 ];
+
+/// Every field's display names: the spreadsheet columns, then the rest.
+fn all_fields() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    crate::site::export::COLUMNS.iter().chain(FIELDS)
+}
 
 /// Names of keyword values: (kind, value, zh-CN, en).
 const VALUES: &[(&str, &str, &str, &str)] = &[
@@ -267,8 +246,7 @@ pub fn ui(lang: Language) -> BTreeMap<&'static str, &'static str> {
 
 /// Field display names for `lang`, as `f` in templates.
 pub fn fields(lang: Language) -> BTreeMap<&'static str, &'static str> {
-    FIELDS
-        .iter()
+    all_fields()
         .map(|(k, zh, en)| (*k, pick(lang, zh, en)))
         .collect()
 }
@@ -294,8 +272,7 @@ pub fn value<'a>(lang: Language, kind: &str, value: &'a str) -> &'a str {
 
 /// The display name of a field key (the key itself when unknown).
 pub fn field(lang: Language, key: &str) -> &str {
-    FIELDS
-        .iter()
+    all_fields()
         .find(|(k, ..)| *k == key)
         .map_or(key, |(_, zh, en)| pick(lang, zh, en))
 }
