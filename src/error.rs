@@ -27,6 +27,9 @@ pub enum Error {
          or pass --allow-shallow to build with the history there is"
     )]
     Shallow,
+    /// `serve` could not listen or watch.
+    #[error("serve: {0}")]
+    Serve(String),
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
 }

@@ -15,6 +15,7 @@
 //! Only [`cli`] prints, reads the clock or the environment, and picks exit codes.
 
 pub mod base;
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -34,6 +35,7 @@ pub mod notes;
 pub mod report;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;

@@ -31,3 +31,6 @@ mod import;
 
 #[path = "cli/demo.rs"]
 mod demo;
+
+#[path = "cli/serve.rs"]
+mod serve;

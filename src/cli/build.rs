@@ -2,11 +2,8 @@
 
 use super::history::{WalkerArg, options};
 use super::{Outcome, out};
-use crate::git::Repo;
-use crate::load;
-use crate::report::{self, Format, Summary};
-use crate::site::{self, SiteInput};
-use crate::theme::Theme;
+use crate::build::{self, Built, Phase};
+use crate::report::Summary;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -46,116 +43,88 @@ impl Args {
     }
 }
 
+impl Args {
+    /// The library's build options for the ledger at `dir`.
+    pub fn options(&self, dir: &Path) -> build::Options {
+        build::Options {
+            out: self.target(dir),
+            base_url: self.base_url.clone(),
+            mine: options(
+                dir,
+                WalkerArg::Auto,
+                self.allow_shallow,
+                self.cache_dir.as_deref(),
+                self.no_cache,
+            ),
+        }
+    }
+
+    /// The output folder: `--out`, relative to the ledger.
+    pub fn target(&self, dir: &Path) -> PathBuf {
+        if self.out.is_absolute() {
+            self.out.clone()
+        } else {
+            dir.join(&self.out)
+        }
+    }
+}
+
 /// Builds the site of the ledger at `dir` as `opsledger build` does: check, history, render,
 /// write; prints the summary and where to open the site.
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let started = std::time::Instant::now();
-    let mut phase = started;
-    let mut lap = |name: &str| {
-        if args.timings {
-            eprintln!("{name:>10}: {:.3}s", phase.elapsed().as_secs_f64());
-        }
-        phase = std::time::Instant::now();
-    };
     let progress = spinner();
-    progress.set_message("loading");
-    let loaded = load::load(dir)?;
-    let diags = super::check::diagnostics(dir, &loaded);
-    let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
-    lap("check");
-    let limit = loaded.config.max_file_size;
-    let read = |rel: &str| load::read_for_display(dir, rel, limit);
-    if Summary::of(&diags).errors > 0 {
-        progress.finish_and_clear();
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        out(&report::render(&diags, Format::Human, &read, color))?;
-        eprintln!("error: the ledger has errors; nothing was written");
-        return Ok(Outcome::ContentErrors);
+    let mut lap = (std::time::Instant::now(), None::<Phase>);
+    let mut on_phase = |next: Phase| {
+        if let (Some(prev), true) = (lap.1, args.timings) {
+            eprintln!("{:>10}: {:.3}s", prev.name(), lap.0.elapsed().as_secs_f64());
+        }
+        lap = (std::time::Instant::now(), Some(next));
+        progress.set_message(next.doing());
+    };
+    let built = build::build(dir, &args.options(dir), &mut on_phase);
+    if let (Some(last), true) = (lap.1, args.timings) {
+        eprintln!("{:>10}: {:.3}s", last.name(), lap.0.elapsed().as_secs_f64());
     }
-    let (history, generated_at) = match Repo::open(dir)? {
-        Some(repo) => {
-            progress.set_message("reading history from git");
-            let opts = options(
-                dir,
-                WalkerArg::Auto,
-                args.allow_shallow,
-                args.cache_dir.as_deref(),
-                args.no_cache,
-            );
-            let history = crate::history::mine(dir, &repo, &opts)?;
-            let at = match &history.head {
-                Some(h) => {
-                    let (secs, off) = repo.commit_time(h)?;
-                    Some(crate::history::rfc3339(secs, off))
-                }
-                None => None,
-            };
-            (history, at)
-        }
-        None => {
-            eprintln!(
-                "warning: {} is not a git repository: the site has no history",
-                dir.display()
-            );
-            (crate::history::History::default(), None)
-        }
-    };
-    lap("history");
-    let mut base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| loaded.config.base_url.clone());
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
-    progress.set_message("rendering");
-    let today = generated_at
-        .as_deref()
-        .and_then(|t| site::views::local_date(&loaded.config, t));
-    let input = SiteInput {
-        config: &loaded.config,
-        ledger: &loaded.ledger,
-        history: &history,
-        generated_at,
-        today,
-        base_url,
-        read: &read,
-        seats: Default::default(),
-        moves: Default::default(),
-    };
-    let target = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        dir.join(&args.out)
-    };
-    // Pages go to a temporary folder as they are rendered; it replaces the output only when
-    // everything succeeded (dropping `staging` removes it).
-    let staging = site::output::Staging::new(&target)?;
-    let pages = match site::build_into(&input, &mut theme, &staging) {
-        Ok(n) => n,
-        Err(diags) => {
-            progress.finish_and_clear();
-            out(&report::render(&diags, Format::Human, &|_| None, false))?;
-            eprintln!("error: the site could not be rendered; nothing was written");
-            return Ok(Outcome::ContentErrors);
-        }
-    };
-    lap("render");
-    progress.set_message("writing");
-    staging.commit()?;
-    lap("swap");
     progress.finish_and_clear();
-    let warnings = Summary::of(&diags).warnings;
-    if warnings > 0 {
-        out(&report::render(&diags, Format::Human, &read, false))?;
+    let built = built?;
+    match &built {
+        Built::Failed { in_content, .. } => {
+            let color = *in_content
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            out(&built.report(dir, color))?;
+            if *in_content {
+                eprintln!("error: the ledger has errors; nothing was written");
+            } else {
+                eprintln!("error: the site could not be rendered; nothing was written");
+            }
+            Ok(Outcome::ContentErrors)
+        }
+        Built::Site {
+            pages,
+            diagnostics,
+            has_history,
+        } => {
+            if !has_history {
+                eprintln!(
+                    "warning: {} is not a git repository: the site has no history",
+                    dir.display()
+                );
+            }
+            if Summary::of(diagnostics).warnings > 0 {
+                out(&built.report(dir, false))?;
+            }
+            let target = args.target(dir);
+            out(&format!(
+                "built {pages} pages into {} in {:.2}s\nopen {}\n",
+                target.display(),
+                started.elapsed().as_secs_f64(),
+                target.join("index.html").display()
+            ))?;
+            Ok(Outcome::Ok)
+        }
     }
-    out(&format!(
-        "built {pages} pages into {} in {:.2}s\nopen {}\n",
-        target.display(),
-        started.elapsed().as_secs_f64(),
-        target.join("index.html").display()
-    ))?;
-    Ok(Outcome::Ok)
 }
 
 /// A spinner on stderr when it is a terminal; hidden otherwise.

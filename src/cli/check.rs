@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::git::Repo;
 use crate::history::{self, facts};
-use crate::load::{self, Loaded, WorkTree};
+use crate::load;
 use crate::model::Ledger;
 use crate::report::{self, Format, Summary};
 use std::collections::HashSet;
@@ -30,7 +30,7 @@ pub struct Args {
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
-    let mut diags = diagnostics(dir, &loaded);
+    let mut diags = crate::build::diagnostics(dir, &loaded);
     let against = match &args.base {
         Some(r) => Some(against_base(dir, r, &loaded.ledger)?),
         None => None,
@@ -70,21 +70,6 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     } else {
         Outcome::Ok
     })
-}
-
-/// The diagnostics of loading and checking the work tree, sorted.
-pub(super) fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
-    let mut diags = loaded.diagnostics.clone();
-    diags.extend(crate::check::check(
-        &loaded.config,
-        &loaded.ledger,
-        &WorkTree::new(dir),
-    ));
-    let (theme, theme_diags) = crate::theme::Theme::load(dir, &loaded.config.theme);
-    diags.extend(theme_diags);
-    diags.extend(theme.check());
-    crate::diag::sort(&mut diags);
-    diags
 }
 
 /// The work tree compared with the merge base of REF and HEAD.

@@ -11,9 +11,12 @@ pub struct Args {
     /// Where to write the demo ledger (relative to -C); must not exist or be empty.
     #[arg(long, value_name = "DIR", default_value = "opsledger-demo")]
     pub out: PathBuf,
-    /// Serve the site after building it (not available yet: open the file instead).
+    /// Serve the site after building it, as `opsledger serve` does (and rebuild on change).
     #[arg(long)]
     pub serve: bool,
+    /// With --serve: the port to listen on (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 1111, requires = "serve")]
+    pub port: u16,
 }
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
@@ -47,9 +50,12 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         replayed.merges,
         &replayed.head[..12]
     ))?;
-    let outcome = super::build::run(&target, &super::build::Args::defaults())?;
     if args.serve {
-        out("serve is not available yet; open the file\n")?;
+        let serve = super::serve::Args {
+            port: args.port,
+            ..super::serve::Args::defaults()
+        };
+        return super::serve::run(&target, &serve);
     }
-    Ok(outcome)
+    super::build::run(&target, &super::build::Args::defaults())
 }

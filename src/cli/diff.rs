@@ -1,7 +1,7 @@
 //! `opsledger diff --base REF`: what a pull request does to the ledger, as Markdown for a
 //! comment or as JSON, with what `check --base` finds. Exit 0 whatever it finds: it reports.
 
-use super::check::{against_base, diagnostics};
+use super::check::against_base;
 use super::{Outcome, out};
 use crate::base::{self, Compared};
 use crate::load;
@@ -25,7 +25,7 @@ pub enum DiffFormat {
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
-    let mut diags = diagnostics(dir, &loaded);
+    let mut diags = crate::build::diagnostics(dir, &loaded);
     let a = against_base(dir, &args.base, &loaded.ledger)?;
     diags.extend(a.diagnostics.iter().cloned());
     crate::diag::sort(&mut diags);

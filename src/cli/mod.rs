@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod new;
 mod release;
+mod serve;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -48,6 +49,8 @@ pub enum Command {
     Release(release::Args),
     /// Turn the team's spreadsheet (.xlsx or .csv) into entry files, one per row.
     Import(import::Args),
+    /// Build, serve on 127.0.0.1, rebuild and reload the browser when the ledger changes.
+    Serve(serve::Args),
 }
 
 /// What a command ended with.
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(&cli.dir, a),
         Command::Release(a) => release::run(&cli.dir, a),
         Command::Import(a) => import::run(&cli.dir, a),
+        Command::Serve(a) => serve::run(&cli.dir, a),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -1,0 +1,184 @@
+//! The whole build of a site, as `opsledger build` and `opsledger serve` run it: load, check,
+//! mine the history, render, write atomically. It never prints: it reports phases through a
+//! callback and returns what happened, for the caller to show.
+
+use crate::diag::Diagnostic;
+use crate::error::Result;
+use crate::git::Repo;
+use crate::history::{self, History, MineOptions};
+use crate::load::{self, Loaded, WorkTree};
+use crate::report::{self, Format, Summary};
+use crate::site::{self, SiteInput};
+use crate::theme::Theme;
+use std::path::{Path, PathBuf};
+
+/// What a build needs besides the ledger.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The output folder (absolute, or relative to the current directory).
+    pub out: PathBuf,
+    /// Overrides `base_url` of opsledger.toml.
+    pub base_url: Option<String>,
+    pub mine: MineOptions,
+}
+
+/// A phase of the build, reported as it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Check,
+    History,
+    Render,
+    Write,
+}
+
+impl Phase {
+    /// What the phase does, for a progress line.
+    pub fn doing(self) -> &'static str {
+        match self {
+            Phase::Check => "loading",
+            Phase::History => "reading history from git",
+            Phase::Render => "rendering",
+            Phase::Write => "writing",
+        }
+    }
+
+    /// The phase's name, for timings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Check => "check",
+            Phase::History => "history",
+            Phase::Render => "render",
+            Phase::Write => "swap",
+        }
+    }
+}
+
+/// How a build ended.
+#[derive(Debug)]
+pub enum Built {
+    /// The site was written; `diagnostics` holds the warnings.
+    Site {
+        pages: usize,
+        diagnostics: Vec<Diagnostic>,
+        /// False when the ledger is not a git repository (the site has no history).
+        has_history: bool,
+    },
+    /// Nothing was written: the ledger (or the theme) has errors.
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+        /// Whether the diagnostics point into content files (their lines can be shown).
+        in_content: bool,
+        max_file_size: u64,
+    },
+}
+
+impl Built {
+    /// The diagnostics as the human format shows them (with the source lines of content files).
+    pub fn report(&self, dir: &Path, color: bool) -> String {
+        let (diags, limit) = match self {
+            Built::Site { diagnostics, .. } => (diagnostics, None),
+            Built::Failed {
+                diagnostics,
+                in_content,
+                max_file_size,
+            } => (diagnostics, in_content.then_some(*max_file_size)),
+        };
+        match limit {
+            Some(limit) => {
+                let read = |rel: &str| load::read_for_display(dir, rel, limit);
+                report::render(diags, Format::Human, &read, color)
+            }
+            None => report::render(diags, Format::Human, &|_| None, color),
+        }
+    }
+}
+
+/// The diagnostics of loading and checking the work tree and its theme, sorted.
+pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(crate::check::check(
+        &loaded.config,
+        &loaded.ledger,
+        &WorkTree::new(dir),
+    ));
+    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme);
+    diags.extend(theme_diags);
+    diags.extend(theme.check());
+    crate::diag::sort(&mut diags);
+    diags
+}
+
+/// Builds the site of the ledger at `dir` into `opts.out`. `phase` is called as each phase
+/// starts. The previous output is replaced only when everything succeeded.
+pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result<Built> {
+    phase(Phase::Check);
+    let loaded = load::load(dir)?;
+    let diags = diagnostics(dir, &loaded);
+    if Summary::of(&diags).errors > 0 {
+        return Ok(Built::Failed {
+            diagnostics: diags,
+            in_content: true,
+            max_file_size: loaded.config.max_file_size,
+        });
+    }
+    let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
+    phase(Phase::History);
+    let (history, generated_at, has_history) = match Repo::open(dir)? {
+        Some(repo) => {
+            let history = history::mine(dir, &repo, &opts.mine)?;
+            let at = match &history.head {
+                Some(h) => {
+                    let (secs, off) = repo.commit_time(h)?;
+                    Some(history::rfc3339(secs, off))
+                }
+                None => None,
+            };
+            (history, at, true)
+        }
+        None => (History::default(), None, false),
+    };
+    phase(Phase::Render);
+    let mut base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| loaded.config.base_url.clone());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let today = generated_at
+        .as_deref()
+        .and_then(|t| site::views::local_date(&loaded.config, t));
+    let limit = loaded.config.max_file_size;
+    let read = |rel: &str| load::read_for_display(dir, rel, limit);
+    let input = SiteInput {
+        config: &loaded.config,
+        ledger: &loaded.ledger,
+        history: &history,
+        generated_at,
+        today,
+        base_url,
+        read: &read,
+        seats: Default::default(),
+        moves: Default::default(),
+    };
+    // Pages go to a temporary folder as they are rendered; it replaces the output only when
+    // everything succeeded (dropping `staging` removes it).
+    let staging = site::output::Staging::new(&opts.out)?;
+    let pages = match site::build_into(&input, &mut theme, &staging) {
+        Ok(n) => n,
+        Err(diagnostics) => {
+            return Ok(Built::Failed {
+                diagnostics,
+                in_content: false,
+                max_file_size: limit,
+            });
+        }
+    };
+    phase(Phase::Write);
+    staging.commit()?;
+    Ok(Built::Site {
+        pages,
+        diagnostics: diags,
+        has_history,
+    })
+}
