@@ -217,11 +217,21 @@ pub fn bounces(t: &Timeline) -> (Vec<i64>, Vec<i64>) {
 }
 
 /// On time: for an entry released (its last release) with a `planned_finish`, (released at,
-/// release date ≤ planned finish).
-pub fn on_time(e: &Entry, t: &Timeline, tz: Offset) -> Option<(i64, bool)> {
+/// released no later than the train its plan aimed at, [`due_train`]).
+pub fn on_time(e: &Entry, t: &Timeline, train: &Train) -> Option<(i64, bool)> {
     let plan = e.planned_finish?;
     let at = *release_times(t).last()?;
-    Some((at, local_date(at, tz) <= plan))
+    Some((at, local_date(at, train.timezone) <= due_train(plan, train)))
+}
+
+/// The release day of the first train that an entry whose development is planned to finish
+/// on `plan` can catch: the first release day whose submit day is on or after `plan`.
+pub fn due_train(plan: Date, train: &Train) -> Date {
+    let mut release = release_day_of(plan, train);
+    while submit_day(release, train) < plan {
+        release += jiff::Span::new().days(7);
+    }
+    release
 }
 
 /// The release day of the train in `d`'s ISO week.
@@ -233,16 +243,22 @@ pub fn release_day_of(d: Date, train: &Train) -> Date {
 
 /// The cut-off of the train released on `release`: the end of the submit day before it.
 pub fn cut_off(release: Date, train: &Train) -> i64 {
+    let day = submit_day(release, train) + jiff::Span::new().days(1);
+    day.to_zoned(TimeZone::fixed(train.timezone))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+/// The submit day of the train released on `release`: the last `[train] submit` weekday
+/// before it.
+pub fn submit_day(release: Date, train: &Train) -> Date {
     let mut back = (release.weekday().to_monday_zero_offset() as i64
         - train.submit.to_monday_zero_offset() as i64)
         .rem_euclid(7);
     if back == 0 {
         back = 7;
     }
-    let day = release - jiff::Span::new().days(back - 1);
-    day.to_zoned(TimeZone::fixed(train.timezone))
-        .map(|z| z.timestamp().as_second())
-        .unwrap_or(0)
+    release - jiff::Span::new().days(back)
 }
 
 fn is_on_train(status: &str) -> bool {
@@ -421,7 +437,7 @@ pub fn compute(
         for at in sit {
             add(at, &|a| a.sit_entries += 1);
         }
-        if let Some((at, ok)) = on_time(e, t, tz) {
+        if let Some((at, ok)) = on_time(e, t, &config.train) {
             add(at, &|a| {
                 a.with_plan += 1;
                 a.on_time += u32::from(ok);

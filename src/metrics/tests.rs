@@ -167,20 +167,47 @@ fn bounce_back_from_sit() {
 }
 
 #[test]
-fn on_time_uses_the_last_release() {
+fn on_time_compares_the_last_release_with_the_train_the_plan_aimed_at() {
+    // The story is last released on Thursday 2019-03-28.
     let mut e = Entry {
-        planned_finish: Some(jiff::civil::date(2019, 3, 21)),
+        planned_finish: Some(jiff::civil::date(2019, 3, 14)),
         ..blank()
     };
-    let tz = jiff::tz::offset(8);
+    let train = Train::default();
+    // Planned to finish Thursday 03-14: misses the cut-off of Friday 03-08, so it aims at the
+    // train submitted Friday 03-15 and released 03-21. Released 03-28: late.
     assert_eq!(
-        on_time(&e, &story(), tz),
+        on_time(&e, &story(), &train),
         Some((secs("2019-03-28T22:00:00+08:00"), false))
     );
-    e.planned_finish = Some(jiff::civil::date(2019, 3, 28));
-    assert_eq!(on_time(&e, &story(), tz).map(|x| x.1), Some(true));
+    // Planned for Friday 03-22 (submit day of the 03-28 train): on time.
+    e.planned_finish = Some(jiff::civil::date(2019, 3, 22));
+    assert_eq!(on_time(&e, &story(), &train).map(|x| x.1), Some(true));
     e.planned_finish = None;
-    assert_eq!(on_time(&e, &story(), tz), None);
+    assert_eq!(on_time(&e, &story(), &train), None);
+}
+
+#[test]
+fn the_due_train_is_the_first_whose_submit_day_is_not_before_the_plan() {
+    let train = Train::default();
+    let d = |m, day| jiff::civil::date(2019, m, day);
+    assert_eq!(
+        due_train(d(2, 15), &train),
+        d(2, 21),
+        "finished on the submit day"
+    );
+    assert_eq!(
+        due_train(d(2, 16), &train),
+        d(2, 28),
+        "a day late: the next train"
+    );
+    assert_eq!(due_train(d(2, 20), &train), d(2, 28));
+    assert_eq!(
+        due_train(d(2, 21), &train),
+        d(2, 28),
+        "on a release day: the next train"
+    );
+    assert_eq!(submit_day(d(3, 14), &train), d(3, 8));
 }
 
 #[test]
@@ -254,7 +281,8 @@ fn compute_gathers_weeks_and_systems() {
         id: 20,
         system: "贷款".into(),
         status: Status::Released,
-        planned_finish: Some(jiff::civil::date(2019, 3, 22)),
+        // Aims at the train released 03-21; the last release is 03-28: late.
+        planned_finish: Some(jiff::civil::date(2019, 3, 15)),
         doc: crate::model::Doc {
             path: "content/entries/0020-a.md".into(),
             ..Default::default()

@@ -145,6 +145,7 @@ const UI: &[(&str, &str, &str)] = &[
         "No status move for more than (days)",
     ),
     ("days", "天数", "Days"),
+    ("days_unit", "天", "days"),
     ("since", "自", "Since"),
     ("cut_off", "提测截止", "Cut-off"),
     ("due", "本次列车条目", "Due on this train"),

@@ -185,7 +185,7 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
                 .filter(|s| s.week == week)
                 .collect();
             let rel = releases_of(input, &week);
-            let due = due_ids(input, &week, seats).len();
+            let due = due_ids(input, &week, release_date, seats).len();
             TrainSummary {
                 url: train_url(&week),
                 release_date,
@@ -208,11 +208,29 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
 }
 
 /// Ids of the entries due on a week's train: on the train at the cut-off, or planned into one
-/// of its releases.
-fn due_ids(input: &SiteInput, week: &str, seats: &BTreeMap<u32, Vec<Seat>>) -> BTreeSet<u32> {
+/// of its releases. Before a cut-off, the seats are a forecast from today's statuses: an entry
+/// planned into an earlier release that is still to come is expected to ship there, so it is
+/// not due on this train.
+fn due_ids(
+    input: &SiteInput,
+    week: &str,
+    release_date: Date,
+    seats: &BTreeMap<u32, Vec<Seat>>,
+) -> BTreeSet<u32> {
+    let l = input.ledger;
+    let forecast = input
+        .today
+        .filter(|t| *t <= metrics::submit_day(release_date, &input.config.train));
+    let ships_earlier = |id: u32| {
+        let planned = l
+            .entry(id)
+            .and_then(|e| e.release.as_deref())
+            .and_then(|r| l.release(r));
+        matches!((forecast, planned), (Some(today), Some(r)) if r.date >= today && r.date < release_date)
+    };
     let mut ids: BTreeSet<u32> = seats
         .iter()
-        .filter(|(_, s)| s.iter().any(|s| s.week == week))
+        .filter(|(id, s)| s.iter().any(|s| s.week == week) && !ships_earlier(**id))
         .map(|(id, _)| *id)
         .collect();
     for r in releases_of(input, week) {
@@ -309,7 +327,7 @@ pub fn train_view<'a>(
     let as_of = today_end.map_or(release_at, |t| t.min(release_at));
     let past = today_end.is_none_or(|t| t > c + 7 * DAY);
     let mut due = Vec::new();
-    for id in due_ids(input, week, seats) {
+    for id in due_ids(input, week, release_date, seats) {
         let Some(e) = l.entry(id) else { continue };
         let seat = seats
             .get(&id)

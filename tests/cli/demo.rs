@@ -112,6 +112,36 @@ fn demo_writes_a_month_of_history_and_builds_it() {
         "content/entries/0020-repayment-file.md"
     );
 
+    // the next train (cut-off Friday 03-15, after HEAD on 03-14) is a forecast: entries 13-16
+    // ship on tonight's 03-14 release, so only entry 18 is due on it
+    let train = std::fs::read_to_string(demo.join("public/train/2019-W12/index.html")).unwrap();
+    let due = train
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    let ids: Vec<&str> = due
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td>")
+                .nth(1)
+                .unwrap()
+                .split("</td>")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, ["18"], "{due}");
+    assert!(train.contains("· 3 天</span>"), "days in the environments");
+
+    // the on-time rate judges planned_finish by the train it aimed at
+    let weeks = json["metrics"]["weeks"].as_array().unwrap();
+    let w08 = weeks.iter().find(|w| w["key"] == "2019-W08").unwrap();
+    assert_eq!((&w08["with_plan"], &w08["on_time"]), (&3.into(), &3.into()));
+
     // the entry page shows several steps of history
     let page = std::fs::read_to_string(demo.join("public/entries/20/index.html")).unwrap();
     assert!(page.matches("<li class=\"step\"").count() >= 3, "{page}");
@@ -160,7 +190,10 @@ fn demo_refuses_a_folder_that_is_not_empty() {
     assert_eq!(l.read("notes.txt"), "mine");
     // an empty folder is fine
     std::fs::create_dir_all(l.root().join("empty")).unwrap();
-    let (code, stdout, _) = l.run_in(l.root(), &["demo", "--out", "empty", "--serve"]);
-    assert_eq!(code, 0);
-    assert!(stdout.contains("serve is not available yet"), "{stdout}");
+    let (code, stdout, stderr) = l.run_in(l.root(), &["demo", "--out", "empty"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("open [TMP]/empty/public/index.html"),
+        "{stdout}"
+    );
 }
