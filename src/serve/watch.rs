@@ -41,12 +41,24 @@ impl Watcher {
             watched: BTreeSet::new(),
         };
         w.watch(PathBuf::new(), RecursiveMode::NonRecursive)?;
-        w.refresh()?;
+        w.refresh(&BTreeSet::new())?;
         Ok(w)
     }
 
-    /// Watches the inputs that exist now (a `themes/` created later is picked up here).
-    fn refresh(&mut self) -> Result<()> {
+    /// Watches the inputs that exist now: a `themes/` created later is picked up here, and a
+    /// watched path that was itself removed, replaced or renamed is watched anew.
+    fn refresh(&mut self, changed: &BTreeSet<PathBuf>) -> Result<()> {
+        let stale: Vec<PathBuf> = self
+            .watched
+            .iter()
+            .filter(|w| !w.as_os_str().is_empty() && changed.contains(*w))
+            .cloned()
+            .collect();
+        for w in stale {
+            // The old watch may be gone with the old file; either way it is replaced.
+            let _ = self.debouncer.unwatch(self.root.join(&w));
+            self.watched.remove(&w);
+        }
         for f in FOLDERS {
             if self.root.join(f).is_dir() {
                 self.watch(PathBuf::from(f), RecursiveMode::Recursive)?;
@@ -88,7 +100,7 @@ impl Watcher {
                 self.collect(b, &mut changed)?;
             }
             if !changed.is_empty() {
-                self.refresh()?;
+                self.refresh(&changed)?;
                 return Ok(Some(changed.into_iter().collect()));
             }
         }
@@ -166,6 +178,30 @@ mod tests {
         ] {
             assert!(!is_input(Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn a_replaced_content_folder_is_watched_again() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("content/entries")).unwrap();
+        let mut w = Watcher::new(t.path()).unwrap();
+        std::fs::remove_dir_all(t.path().join("content")).unwrap();
+        wait_for(&mut w, "content");
+        std::fs::create_dir_all(t.path().join("content/entries")).unwrap();
+        wait_for(&mut w, "content");
+        std::fs::write(t.path().join("content/entries/0001.md"), "---\n").unwrap();
+        wait_for(&mut w, "content/entries/0001.md");
+    }
+
+    /// Waits for a batch that holds `rel`; panics when the watcher stays silent.
+    fn wait_for(w: &mut Watcher, rel: &str) {
+        // Generous: inotify is quick, but a loaded CI machine may not be.
+        while let Some(batch) = w.next(Duration::from_secs(20)).unwrap() {
+            if batch.iter().any(|p| p == Path::new(rel)) {
+                return;
+            }
+        }
+        panic!("no change of {rel} reported");
     }
 
     #[test]
