@@ -318,14 +318,14 @@ pub fn train_view<'a>(
     let cfg = &input.config.train;
     let c = metrics::cut_off(release_date, cfg);
     let release_at = release_instant(input, release_date);
-    let today_end = input.today.and_then(|d| {
-        (d + jiff::Span::new().days(1))
-            .to_zoned(jiff::tz::TimeZone::fixed(cfg.timezone))
-            .ok()
-            .map(|z| z.timestamp().as_second())
-    });
-    let as_of = today_end.map_or(release_at, |t| t.min(release_at));
-    let past = today_end.is_none_or(|t| t > c + 7 * DAY);
+    // "Now" is the generation time (the HEAD commit's), never the clock.
+    let now = input
+        .generated_at
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.as_second());
+    let as_of = now.map_or(release_at, |t| t.min(release_at));
+    let past = now.is_none_or(|t| t > c + 7 * DAY);
     let mut due = Vec::new();
     for id in due_ids(input, week, release_date, seats) {
         let Some(e) = l.entry(id) else { continue };

@@ -136,6 +136,9 @@ fn demo_writes_a_month_of_history_and_builds_it() {
         .collect();
     assert_eq!(ids, ["18"], "{due}");
     assert!(train.contains("· 3 天</span>"), "days in the environments");
+    // this week's train shows the environments as of HEAD (16:00), not of tonight's release
+    let this_week = std::fs::read_to_string(demo.join("public/train/2019-W11/index.html")).unwrap();
+    assert!(this_week.contains("截至 2019-03-14 16:00"), "{this_week}");
 
     // the on-time rate judges planned_finish by the train it aimed at
     let weeks = json["metrics"]["weeks"].as_array().unwrap();
