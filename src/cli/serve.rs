@@ -37,6 +37,8 @@ impl Args {
 }
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
+    // Not a ledger at all is a usage error, not something to show in a browser.
+    crate::load::load_config(dir)?;
     let root = dir.join(".opsledger/serve");
     if root.exists() {
         std::fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;

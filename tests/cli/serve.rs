@@ -156,3 +156,11 @@ fn serve_on_a_busy_port_says_so() {
     );
     assert!(stderr.contains("--port"), "{stderr}");
 }
+
+#[test]
+fn serve_outside_a_ledger_says_so() {
+    let l = Ledger::empty();
+    let (code, _, stderr) = l.run(&["serve", "--port", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a ledger repository"), "{stderr}");
+}
