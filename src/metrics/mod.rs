@@ -234,6 +234,21 @@ pub fn due_train(plan: Date, train: &Train) -> Date {
     release
 }
 
+/// Late on `today`: an open entry (not on hold) with a `planned_finish` that is still in
+/// development (registered, developing) after it, or not released after the release day of
+/// the train that plan aimed at ([`due_train`]). An entry in test on Thursday for that
+/// night's train is not late.
+pub fn is_late(e: &Entry, today: Date, train: &Train) -> bool {
+    let Some(plan) = e.planned_finish else {
+        return false;
+    };
+    if !e.status.is_open() || e.status == Status::OnHold {
+        return false;
+    }
+    let developing = matches!(e.status, Status::Registered | Status::Developing);
+    (developing && today > plan) || today > due_train(plan, train)
+}
+
 /// The release day of the train in `d`'s ISO week.
 pub fn release_day_of(d: Date, train: &Train) -> Date {
     let back = d.weekday().to_monday_zero_offset() as i64;

@@ -188,6 +188,45 @@ fn on_time_compares_the_last_release_with_the_train_the_plan_aimed_at() {
 }
 
 #[test]
+fn late_means_past_the_plan_in_development_or_past_the_train_it_aimed_at() {
+    let train = Train::default();
+    let d = |m, day| jiff::civil::date(2019, m, day);
+    // Planned to finish Friday 03-08: aims at the train released Thursday 03-14.
+    let e = |status| Entry {
+        status,
+        planned_finish: Some(d(3, 8)),
+        ..blank()
+    };
+    assert!(!is_late(&e(Status::Developing), d(3, 8), &train));
+    assert!(
+        is_late(&e(Status::Developing), d(3, 9), &train),
+        "dev past its plan"
+    );
+    assert!(
+        !is_late(&e(Status::Sit), d(3, 14), &train),
+        "in test for tonight's train"
+    );
+    assert!(
+        is_late(&e(Status::Sit), d(3, 15), &train),
+        "missed its train"
+    );
+    assert!(is_late(&e(Status::Approved), d(3, 15), &train));
+    for done in [
+        Status::Released,
+        Status::Closed,
+        Status::RolledBack,
+        Status::OnHold,
+    ] {
+        assert!(!is_late(&e(done), d(4, 1), &train), "{done:?}");
+    }
+    let unplanned = Entry {
+        planned_finish: None,
+        ..e(Status::Developing)
+    };
+    assert!(!is_late(&unplanned, d(4, 1), &train));
+}
+
+#[test]
 fn the_due_train_is_the_first_whose_submit_day_is_not_before_the_plan() {
     let train = Train::default();
     let d = |m, day| jiff::civil::date(2019, m, day);
