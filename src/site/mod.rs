@@ -274,7 +274,8 @@ fn render_with(
     let theme = &*theme;
     let results: Vec<Result<(), Vec<Diagnostic>>> = plan
         .into_par_iter()
-        .map(|p| {
+        .map(|job| {
+            let p = job();
             let html = theme
                 .render(p.template, p.context())
                 .map_err(|d| vec![*d])?;

@@ -10,7 +10,7 @@ use crate::site::SiteInput;
 use crate::site::views::{self, EntryView, Link, entry_view, release_url};
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const DAY: i64 = 86_400;
 
@@ -164,28 +164,105 @@ pub fn weeks(input: &SiteInput, seats: &Seats) -> Vec<(String, Date)> {
     out.into_iter().collect()
 }
 
-fn releases_of<'a>(input: &SiteInput<'a>, week: &str) -> Vec<&'a Release> {
-    input
-        .ledger
-        .releases
-        .iter()
-        .filter(|r| metrics::week_of_date(r.date) == week)
-        .collect()
+/// The trains of a build, indexed once so that a train page does not scan the whole ledger:
+/// the weeks, the seats on each week's train, each week's releases and each release's entries.
+pub struct Index<'a> {
+    /// See [`weeks`].
+    pub weeks: Vec<(String, Date)>,
+    seats: &'a Seats,
+    /// Every seat on each week's train with its entry's id, by week (by id, then seat order).
+    on: HashMap<&'a str, Vec<(u32, &'a Seat)>>,
+    /// The releases dated in each week, in ledger order.
+    releases: HashMap<String, Vec<&'a Release>>,
+    /// The entries of each release, by id.
+    entries: HashMap<&'a str, Vec<&'a Entry>>,
+    /// Each entry's status moves (landing time, and the test environment it moved into as an
+    /// index of [`ENVS`]), for the entries that have moves, in ledger order.
+    moves: Vec<(&'a Entry, Vec<EnvMove>)>,
+    /// Every move from a test stage back to developing (entry, stage, landing time), in ledger
+    /// order.
+    bounces: Vec<(&'a Entry, &'a str, i64)>,
+}
+
+/// A status move: its landing time and the test environment it moved into (an index of
+/// [`ENVS`]), if any.
+type EnvMove = (i64, Option<u8>);
+
+/// The test environments a train page shows, in order.
+const ENVS: [Status; 3] = [Status::Sit, Status::Uat, Status::Preprod];
+
+impl<'a> Index<'a> {
+    pub fn new(input: &'a SiteInput<'a>) -> Index<'a> {
+        let seats = input.seats();
+        let mut on: HashMap<&str, Vec<(u32, &Seat)>> = HashMap::new();
+        for (id, list) in seats {
+            for s in list {
+                on.entry(s.week.as_str()).or_default().push((*id, s));
+            }
+        }
+        let mut releases: HashMap<String, Vec<&Release>> = HashMap::new();
+        for r in &input.ledger.releases {
+            releases
+                .entry(metrics::week_of_date(r.date))
+                .or_default()
+                .push(r);
+        }
+        let mut entries: HashMap<&str, Vec<&Entry>> = HashMap::new();
+        for e in &input.ledger.entries {
+            if let Some(r) = e.release.as_deref() {
+                entries.entry(r).or_default().push(e);
+            }
+        }
+        let all_moves = input.moves();
+        let (mut moves, mut bounces) = (Vec::new(), Vec::new());
+        for e in &input.ledger.entries {
+            let Some(m) = all_moves.get(&e.id) else {
+                continue;
+            };
+            let env = |to: &str| ENVS.iter().position(|s| s.as_str() == to).map(|i| i as u8);
+            moves.push((e, m.iter().map(|(_, to, at)| (*at, env(to))).collect()));
+            for (from, to, at) in m {
+                if to == "developing"
+                    && let Some(from @ ("sit" | "uat" | "preprod")) = from.as_deref()
+                {
+                    bounces.push((e, from, *at));
+                }
+            }
+        }
+        Index {
+            weeks: weeks(input, seats),
+            moves,
+            bounces,
+            seats,
+            on,
+            releases,
+            entries,
+        }
+    }
+
+    fn on(&self, week: &str) -> &[(u32, &'a Seat)] {
+        self.on.get(week).map_or(&[], Vec::as_slice)
+    }
+
+    fn releases_of(&self, week: &str) -> &[&'a Release] {
+        self.releases.get(week).map_or(&[], Vec::as_slice)
+    }
+
+    fn entries_of(&self, release: &str) -> &[&'a Entry] {
+        self.entries.get(release).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The list of trains, newest first.
-pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> Vec<TrainSummary> {
-    let mut out: Vec<TrainSummary> = weeks
+pub fn summaries(idx: &Index) -> Vec<TrainSummary> {
+    let mut out: Vec<TrainSummary> = idx
+        .weeks
         .iter()
         .cloned()
         .map(|(week, release_date)| {
-            let on: Vec<&Seat> = seats
-                .values()
-                .flatten()
-                .filter(|s| s.week == week)
-                .collect();
-            let rel = releases_of(input, &week);
-            let due = due_ids(input, &week, seats).len();
+            let on = idx.on(&week);
+            let rel = idx.releases_of(&week);
+            let due = due_ids(idx, &week).len();
             TrainSummary {
                 url: train_url(&week),
                 release_date,
@@ -197,8 +274,8 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
                     })
                     .collect(),
                 due,
-                released: on.iter().filter(|s| s.released).count(),
-                carried: on.iter().filter(|s| !s.released && s.carried).count(),
+                released: on.iter().filter(|(_, s)| s.released).count(),
+                carried: on.iter().filter(|(_, s)| !s.released && s.carried).count(),
                 week,
             }
         })
@@ -209,22 +286,16 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
 
 /// Ids of the entries due on a week's train: on the train at the cut-off, or planned into one
 /// of its releases.
-fn due_ids(input: &SiteInput, week: &str, seats: &BTreeMap<u32, Vec<Seat>>) -> BTreeSet<u32> {
-    let mut ids: BTreeSet<u32> = seats
-        .iter()
-        .filter(|(_, s)| s.iter().any(|s| s.week == week))
-        .map(|(id, _)| *id)
-        .collect();
-    for r in releases_of(input, week) {
-        ids.extend(input.ledger.entries_of_release(&r.id).map(|e| e.id));
+fn due_ids(idx: &Index, week: &str) -> BTreeSet<u32> {
+    let mut ids: BTreeSet<u32> = idx.on(week).iter().map(|(id, _)| *id).collect();
+    for r in idx.releases_of(week) {
+        ids.extend(idx.entries_of(&r.id).iter().map(|e| e.id));
     }
     ids
 }
 
 /// The readiness checks and run sheet of a release.
-pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
-    let l = input.ledger;
-    let entries: Vec<&Entry> = l.entries_of_release(&r.id).collect();
+pub fn run_sheet(entries: &[&Entry], r: &Release) -> RunSheet {
     let passed = entries
         .iter()
         .filter(|e| {
@@ -272,7 +343,6 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
             detail: unlisted.join(", "),
         },
     ];
-    let view = views::release_view(r, l, input.history, input.today);
     RunSheet {
         link: Link {
             text: r.title.clone(),
@@ -281,7 +351,7 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
         status: r.status.as_str(),
         ready: checks.iter().all(|c| c.ok),
         checks,
-        steps: view.ordered_steps,
+        steps: views::ordered_steps(r),
         scripts: r.data_migration.scripts.clone(),
         backup: r.data_migration.backup.clone(),
         rollback_owner: r.rollback.owner.clone(),
@@ -291,11 +361,11 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
 /// The page of the train of `week`, released on `release_date`.
 pub fn train_view<'a>(
     input: &'a SiteInput,
+    idx: &Index<'a>,
     week: &str,
     release_date: Date,
-    all: &[(String, Date)],
-    seats: &Seats,
 ) -> TrainView<'a> {
+    let (all, seats) = (&idx.weeks, idx.seats);
     let l = input.ledger;
     let cfg = &input.config.train;
     let c = metrics::cut_off(release_date, cfg);
@@ -309,7 +379,7 @@ pub fn train_view<'a>(
     let as_of = today_end.map_or(release_at, |t| t.min(release_at));
     let past = today_end.is_none_or(|t| t > c + 7 * DAY);
     let mut due = Vec::new();
-    for id in due_ids(input, week, seats) {
+    for id in due_ids(idx, week) {
         let Some(e) = l.entry(id) else { continue };
         let seat = seats
             .get(&id)
@@ -334,7 +404,7 @@ pub fn train_view<'a>(
             went_on,
         });
     }
-    let mut envs: Vec<EnvView> = [Status::Sit, Status::Uat, Status::Preprod]
+    let mut envs: Vec<EnvView> = ENVS
         .iter()
         .map(|s| EnvView {
             status: s.as_str(),
@@ -342,31 +412,23 @@ pub fn train_view<'a>(
         })
         .collect();
     let mut bounced = Vec::new();
-    for e in &l.entries {
-        let Some(m) = input.moves().get(&e.id) else {
-            continue;
-        };
-        if let Some((_, to, at)) = m.iter().take_while(|x| x.2 <= as_of).last()
-            && let Some(env) = envs.iter_mut().find(|v| v.status == to)
-        {
-            env.entries.push(SittingView {
+    for (e, m) in &idx.moves {
+        // The last move landed by `as_of`, as the moves are listed (oldest first).
+        if let Some(&(at, Some(env))) = m.iter().take_while(|x| x.0 <= as_of).last() {
+            envs[usize::from(env)].entries.push(SittingView {
                 e: entry_view(e, l, input.today),
-                since: local(input, *at),
+                since: local(input, at),
                 days: (as_of - at).max(0) / DAY,
             });
         }
-        for (from, to, at) in m {
-            if to == "developing"
-                && matches!(from.as_deref(), Some("sit" | "uat" | "preprod"))
-                && *at > c
-                && *at <= c + 7 * DAY
-            {
-                bounced.push(BounceView {
-                    e: entry_view(e, l, input.today),
-                    from: from.clone().unwrap_or_default(),
-                    at: local(input, *at),
-                });
-            }
+    }
+    for &(e, from, at) in &idx.bounces {
+        if at > c && at <= c + 7 * DAY {
+            bounced.push(BounceView {
+                e: entry_view(e, l, input.today),
+                from: from.to_owned(),
+                at: local(input, at),
+            });
         }
     }
     for env in &mut envs {
@@ -389,9 +451,10 @@ pub fn train_view<'a>(
         due,
         envs,
         bounced,
-        releases: releases_of(input, week)
-            .into_iter()
-            .map(|r| run_sheet(input, r))
+        releases: idx
+            .releases_of(week)
+            .iter()
+            .map(|r| run_sheet(idx.entries_of(&r.id), r))
             .collect(),
         prev: pos.and_then(|p| p.checked_sub(1)).and_then(link),
         next: pos.and_then(|p| link(p + 1)),

@@ -263,6 +263,24 @@ pub struct StepOrderView {
     pub after: Vec<String>,
 }
 
+/// A release's steps in dependency order.
+pub fn ordered_steps(r: &Release) -> Vec<StepOrderView> {
+    crate::check::step_order(r)
+        .into_iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let s = &r.steps[i];
+            StepOrderView {
+                n: n + 1,
+                name: s.name.clone(),
+                owner: s.owner.clone(),
+                owner_url: (!s.owner.is_empty()).then(|| person_url(&s.owner)),
+                after: s.after.clone(),
+            }
+        })
+        .collect()
+}
+
 pub fn release_view<'a>(
     r: &'a Release,
     ledger: &'a Ledger,
@@ -282,20 +300,7 @@ pub fn release_view<'a>(
         })
         .count();
     let released = history.of(&r.doc.path).and_then(facts::released_at);
-    let ordered_steps = crate::check::step_order(r)
-        .into_iter()
-        .enumerate()
-        .map(|(n, i)| {
-            let s = &r.steps[i];
-            StepOrderView {
-                n: n + 1,
-                name: s.name.clone(),
-                owner: s.owner.clone(),
-                owner_url: (!s.owner.is_empty()).then(|| person_url(&s.owner)),
-                after: s.after.clone(),
-            }
-        })
-        .collect();
+    let ordered_steps = ordered_steps(r);
     let runbook_url = r.runbook.as_deref().and_then(|p| {
         let slug = p.strip_prefix("content/runbooks/")?.strip_suffix(".md")?;
         ledger

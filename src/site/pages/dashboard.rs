@@ -207,23 +207,30 @@ pub(super) fn metrics(input: &SiteInput) -> Page {
     Page::new("metrics/index.html".into(), "metrics.html", "metrics", data)
 }
 
-pub(super) fn trains(input: &SiteInput) -> Vec<Page> {
-    let seats = input.seats();
-    let all = train::weeks(input, seats);
-    let mut pages = vec![Page::new(
-        "train/index.html".into(),
-        "trains.html",
-        "train",
-        minijinja::context! { trains => Value::from(Serde(train::summaries(input, seats, &all))) },
-    )];
-    for (week, date) in &all {
-        let view = train::train_view(input, week, *date, &all, seats);
-        pages.push(Page::new(
-            format!("{}index.html", train::train_url(week)),
-            "train.html",
+pub(super) fn trains<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
+    let idx = std::sync::Arc::new(train::Index::new(input));
+    let mut pages = Vec::with_capacity(idx.weeks.len() + 1);
+    let list = idx.clone();
+    pages.push(job(move || {
+        Page::new(
+            "train/index.html".into(),
+            "trains.html",
             "train",
-            minijinja::context! { tr => Value::from(Serde(view)) },
-        ));
+            minijinja::context! { trains => Value::from(Serde(train::summaries(&list))) },
+        )
+    }));
+    for i in 0..idx.weeks.len() {
+        let idx = idx.clone();
+        pages.push(job(move || {
+            let (week, date) = &idx.weeks[i];
+            let view = train::train_view(input, &idx, week, *date);
+            Page::new(
+                format!("{}index.html", train::train_url(week)),
+                "train.html",
+                "train",
+                minijinja::context! { tr => Value::from(Serde(view)) },
+            )
+        }));
     }
     pages
 }

@@ -18,7 +18,6 @@ use documents::{entries, releases, requirements, runbooks};
 use minijinja::Value;
 use minijinja::value::Serde;
 use people::{people, systems};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -53,14 +52,23 @@ impl Page {
     }
 }
 
-/// Every page of the site, in a fixed order.
-pub fn plan(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let mut pages = vec![
-        dashboard(input),
-        ledger(input),
-        board(input),
-        history(input),
-        metrics(input),
+/// A page to build: the job builds the page's context when it runs (in parallel, right before
+/// the page is rendered and written), so the contexts of all pages are never in memory at once.
+pub type Job<'a> = Box<dyn FnOnce() -> Page + Send + 'a>;
+
+/// A [`Job`] from a closure.
+fn job<'a>(f: impl FnOnce() -> Page + Send + 'a) -> Job<'a> {
+    Box::new(f)
+}
+
+/// Every page of the site, in a fixed order, as jobs that build it.
+pub fn plan<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec<Job<'a>> {
+    let mut pages: Vec<Job<'a>> = vec![
+        job(move || dashboard(input)),
+        job(move || ledger(input)),
+        job(move || board(input)),
+        job(move || history(input)),
+        job(move || metrics(input)),
     ];
     pages.extend(trains(input));
     pages.extend(entries(input, md));
@@ -69,12 +77,9 @@ pub fn plan(input: &SiteInput, md: &Markdown) -> Vec<Page> {
     pages.extend(systems(input));
     pages.extend(people(input));
     pages.extend(runbooks(input, md));
-    pages.push(Page::new(
-        "404.html".into(),
-        "404.html",
-        "",
-        minijinja::context! {},
-    ));
+    pages.push(job(|| {
+        Page::new("404.html".into(), "404.html", "", minijinja::context! {})
+    }));
     pages
 }
 
