@@ -174,19 +174,25 @@ pub fn build_into(
             format!("cannot write the site: {e}"),
         )]
     };
+    // Each export is written as soon as it is made (they run in parallel with each other and
+    // the pages), so the large ones are not all in memory at once. The first failure, in the
+    // order of the exports, is reported.
     let write_exports = || -> Result<(), Vec<Diagnostic>> {
-        let files = export::all(&exports).map_err(|e| {
-            vec![Diagnostic::new(
-                crate::diag::Code::TemplateError,
-                "(exports)",
-                crate::diag::Pos::START,
-                format!("cannot write the exports: {e}"),
-            )]
-        })?;
-        files
-            .iter()
-            .try_for_each(|f| staging.write(f))
-            .map_err(io_error)
+        let results: Vec<Result<(), Vec<Diagnostic>>> = export::EXPORTS
+            .par_iter()
+            .map(|make| {
+                let file = make(&exports).map_err(|e| {
+                    vec![Diagnostic::new(
+                        crate::diag::Code::TemplateError,
+                        "(exports)",
+                        crate::diag::Pos::START,
+                        format!("cannot write the exports: {e}"),
+                    )]
+                })?;
+                staging.write(&file).map_err(io_error)
+            })
+            .collect();
+        results.into_iter().collect()
     };
     let (pages, exported) = rayon::join(
         || render_with(input, theme, &|f| staging.write(&f).map_err(io_error)),

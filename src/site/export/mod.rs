@@ -136,15 +136,22 @@ pub const FEED_STATUS_CHANGES: usize = 100;
 /// Longest `text` of a search-index document, in characters.
 pub const SEARCH_TEXT_MAX: usize = 2000;
 
-/// Every export, in the order [`all`] returns them.
+/// One export: makes one file.
+pub type Export = fn(&ExportInput) -> crate::Result<OutputFile>;
+
+/// Every export, in the order [`all`] returns them. Each can run on its own (in parallel), so
+/// that a site writer holds only the files being made.
+pub const EXPORTS: [Export; 5] = [
+    |i| Ok(ledger_csv(i)),
+    ledger_xlsx,
+    ledger_json,
+    |i| Ok(feed_atom(i)),
+    search_index,
+];
+
+/// Every export, in the order of [`EXPORTS`].
 pub fn all(input: &ExportInput) -> crate::Result<Vec<OutputFile>> {
-    Ok(vec![
-        ledger_csv(input),
-        ledger_xlsx(input)?,
-        ledger_json(input)?,
-        feed_atom(input),
-        search_index(input)?,
-    ])
+    EXPORTS.iter().map(|f| f(input)).collect()
 }
 
 /// The entries, by id (then path).
