@@ -276,7 +276,12 @@ fn render_with(
         },
     );
     let md = Markdown::new(input.ledger);
-    let plan = pages::plan(input, &md);
+    let site = pages::Site {
+        input,
+        md: &md,
+        rows: views::Rows::new(input.ledger, input.today),
+    };
+    let plan = pages::plan(&site);
     let theme = &*theme;
     let results: Vec<Result<(), Vec<Diagnostic>>> = plan
         .into_par_iter()

@@ -7,8 +7,9 @@
 use crate::metrics::{self, Seat};
 use crate::model::{Entry, Env, Keyword, Release, ReleaseStatus, Status, TestResult};
 use crate::site::SiteInput;
-use crate::site::views::{self, EntryView, Link, entry_view, release_url};
+use crate::site::views::{self, Link, Rows, release_url};
 use jiff::civil::Date;
+use minijinja::Value;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -33,8 +34,8 @@ pub struct TrainSummary {
 
 /// An entry due on the train, with what became of it.
 #[derive(Debug, Clone, Serialize)]
-pub struct DueView<'a> {
-    pub e: EntryView<'a>,
+pub struct DueView {
+    pub e: Value,
     /// Released on this train (its status moved to `released` before the next cut-off).
     pub released: bool,
     /// Missed the cut-off: on the train at the cut-off, not released on it.
@@ -45,22 +46,25 @@ pub struct DueView<'a> {
 
 /// An entry sitting in a test environment.
 #[derive(Debug, Clone, Serialize)]
-pub struct SittingView<'a> {
-    pub e: EntryView<'a>,
+pub struct SittingView {
+    pub e: Value,
+    /// The entry's id, for the order.
+    #[serde(skip)]
+    pub id: u32,
     pub since: String,
     pub days: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EnvView<'a> {
+pub struct EnvView {
     pub status: &'static str,
-    pub entries: Vec<SittingView<'a>>,
+    pub entries: Vec<SittingView>,
 }
 
 /// A move from a test stage back to developing during the train's week.
 #[derive(Debug, Clone, Serialize)]
-pub struct BounceView<'a> {
-    pub e: EntryView<'a>,
+pub struct BounceView {
+    pub e: Value,
     pub from: String,
     pub at: String,
 }
@@ -88,17 +92,17 @@ pub struct RunSheet {
 
 /// The page of one train.
 #[derive(Debug, Clone, Serialize)]
-pub struct TrainView<'a> {
+pub struct TrainView {
     pub week: String,
     pub release_date: Date,
     /// The cut-off, local `YYYY-MM-DD HH:MM`.
     pub cut_off: String,
     /// The environments are shown as of this local time: the release, or today if earlier.
     pub as_of: String,
-    pub due: Vec<DueView<'a>>,
+    pub due: Vec<DueView>,
     pub missed: usize,
-    pub envs: Vec<EnvView<'a>>,
-    pub bounced: Vec<BounceView<'a>>,
+    pub envs: Vec<EnvView>,
+    pub bounced: Vec<BounceView>,
     pub releases: Vec<RunSheet>,
     pub prev: Option<Link>,
     pub next: Option<Link>,
@@ -362,9 +366,10 @@ pub fn run_sheet(entries: &[&Entry], r: &Release) -> RunSheet {
 pub fn train_view<'a>(
     input: &'a SiteInput,
     idx: &Index<'a>,
+    rows: &Rows,
     week: &str,
     release_date: Date,
-) -> TrainView<'a> {
+) -> TrainView {
     let (all, seats) = (&idx.weeks, idx.seats);
     let l = input.ledger;
     let cfg = &input.config.train;
@@ -398,7 +403,7 @@ pub fn train_view<'a>(
             None
         };
         due.push(DueView {
-            e: entry_view(e, l, input.today),
+            e: rows.of(e),
             released,
             missed,
             went_on,
@@ -416,7 +421,8 @@ pub fn train_view<'a>(
         // The last move landed by `as_of`, as the moves are listed (oldest first).
         if let Some(&(at, Some(env))) = m.iter().take_while(|x| x.0 <= as_of).last() {
             envs[usize::from(env)].entries.push(SittingView {
-                e: entry_view(e, l, input.today),
+                e: rows.of(e),
+                id: e.id,
                 since: local(input, at),
                 days: (as_of - at).max(0) / DAY,
             });
@@ -425,7 +431,7 @@ pub fn train_view<'a>(
     for &(e, from, at) in &idx.bounces {
         if at > c && at <= c + 7 * DAY {
             bounced.push(BounceView {
-                e: entry_view(e, l, input.today),
+                e: rows.of(e),
                 from: from.to_owned(),
                 at: local(input, at),
             });
@@ -433,7 +439,7 @@ pub fn train_view<'a>(
     }
     for env in &mut envs {
         env.entries
-            .sort_by(|a, b| (b.days, a.e.e.id).cmp(&(a.days, b.e.e.id)));
+            .sort_by(|a, b| (b.days, a.id).cmp(&(a.days, b.id)));
     }
     let pos = all.iter().position(|(w, _)| w == week);
     let link = |i: usize| {

@@ -10,6 +10,7 @@ use crate::theme::segment;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Site-root-relative URLs of things.
 pub fn entry_url(id: u32) -> String {
@@ -236,13 +237,77 @@ pub fn timeline_view(config: &Config, t: Option<&Timeline>) -> Vec<StepView> {
     steps
 }
 
+/// Every entry's [`EntryView`] as a template value, made once per build (an entry is shown on
+/// many pages: the ledger, the board, its system, its people, its requirement, release and
+/// trains), and the entries of each release.
+pub struct Rows<'a> {
+    ledger: &'a Ledger,
+    today: Option<Date>,
+    /// By position in `ledger.entries`.
+    rows: Vec<minijinja::Value>,
+    /// Positions of each release's entries, by id.
+    of_release: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Rows<'a> {
+    /// The rows of every entry of `ledger` (in parallel).
+    pub fn new(ledger: &'a Ledger, today: Option<Date>) -> Rows<'a> {
+        use rayon::prelude::*;
+        let rows = ledger
+            .entries
+            .par_iter()
+            .map(|e| minijinja::Value::from(minijinja::value::Serde(entry_view(e, ledger, today))))
+            .collect();
+        let mut of_release: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in ledger.entries.iter().enumerate() {
+            if let Some(r) = e.release.as_deref() {
+                of_release.entry(r).or_default().push(i);
+            }
+        }
+        Rows {
+            ledger,
+            today,
+            rows,
+            of_release,
+        }
+    }
+
+    /// The row of `e` (made on the spot if `e` is not an entry of the ledger).
+    pub fn of(&self, e: &Entry) -> minijinja::Value {
+        let entries = &self.ledger.entries;
+        let at = (std::ptr::from_ref(e) as usize).wrapping_sub(entries.as_ptr() as usize)
+            / std::mem::size_of::<Entry>().max(1);
+        match (entries.get(at), self.rows.get(at)) {
+            (Some(x), Some(row)) if std::ptr::eq(x, e) => row.clone(),
+            _ => minijinja::Value::from(minijinja::value::Serde(entry_view(
+                e,
+                self.ledger,
+                self.today,
+            ))),
+        }
+    }
+
+    /// The rows of `entries`, as one list.
+    pub fn list<'b>(&self, entries: impl IntoIterator<Item = &'b Entry>) -> minijinja::Value {
+        minijinja::Value::from(entries.into_iter().map(|e| self.of(e)).collect::<Vec<_>>())
+    }
+
+    /// The entries whose `release` names `id`, by id (as [`Ledger::entries_of_release`]).
+    pub fn entries_of_release(&self, id: &str) -> Vec<&'a Entry> {
+        self.of_release.get(id).map_or_else(Vec::new, |v| {
+            v.iter().map(|&i| &self.ledger.entries[i]).collect()
+        })
+    }
+}
+
 /// A release with its entries, readiness and real release time.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseView<'a> {
     #[serde(flatten)]
     pub r: &'a Release,
     pub url: String,
-    pub entries: Vec<EntryView<'a>>,
+    /// The entries' rows (see [`Rows`]).
+    pub entries: Vec<minijinja::Value>,
     /// Entries whose three test stages all passed.
     pub passed: usize,
     pub ready: bool,
@@ -285,20 +350,18 @@ pub fn release_view<'a>(
     r: &'a Release,
     ledger: &'a Ledger,
     history: &History,
-    today: Option<Date>,
+    rows: &Rows,
 ) -> ReleaseView<'a> {
-    let entries: Vec<EntryView> = ledger
-        .entries_of_release(&r.id)
-        .map(|e| entry_view(e, ledger, today))
-        .collect();
-    let passed = entries
+    let mine = rows.entries_of_release(&r.id);
+    let passed = mine
         .iter()
-        .filter(|v| {
+        .filter(|e| {
             Env::ALL
                 .iter()
-                .all(|&env| v.e.tests.get(env).result == TestResult::Pass)
+                .all(|&env| e.tests.get(env).result == TestResult::Pass)
         })
         .count();
+    let entries: Vec<minijinja::Value> = mine.iter().map(|e| rows.of(e)).collect();
     let released = history.of(&r.doc.path).and_then(facts::released_at);
     let ordered_steps = ordered_steps(r);
     let runbook_url = r.runbook.as_deref().and_then(|p| {

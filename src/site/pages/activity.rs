@@ -75,13 +75,14 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
     out
 }
 
-pub(super) fn history(input: &SiteInput) -> Page {
+pub(super) fn history(site: &Site) -> Page {
+    let input = site.input;
     let releases: Vec<_> = input
         .ledger
         .releases
         .iter()
         .rev()
-        .map(|r| release_view(r, input.ledger, input.history, input.today))
+        .map(|r| release_view(r, input.ledger, input.history, &site.rows))
         .collect();
     let data = minijinja::context! {
         releases => Value::from(Serde(releases)),

@@ -3,10 +3,10 @@
 
 use super::*;
 
-pub(super) fn entries<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec<Job<'a>> {
+pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     // Each page renders its Markdown while its context is built: in parallel.
     input.ledger.entries.iter().map(|e| job(move || {
-        let view = entry_view(e, input.ledger, input.today);
         let sql: Vec<_> = e
             .sql_scripts
             .iter()
@@ -21,7 +21,7 @@ pub(super) fn entries<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec
             })
             .collect();
         let data = minijinja::context! {
-            e => Value::from(Serde(view)),
+            e => site.rows.of(e),
             body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
             sql => sql,
             related => Value::from(Serde(related)),
@@ -31,7 +31,8 @@ pub(super) fn entries<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec
     })).collect()
 }
 
-pub(super) fn requirements<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec<Job<'a>> {
+pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     let l = input.ledger;
     let mut pages = vec![job(move || {
         Page::new(
@@ -45,14 +46,11 @@ pub(super) fn requirements<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -
     })];
     for r in &l.requirements {
         pages.push(job(move || {
-        let entries: Vec<_> = l
-            .entries_of_requirement(&r.id)
-            .map(|e| entry_view(e, l, input.today))
-            .collect();
+        let entries = site.rows.list(l.entries_of_requirement(&r.id));
         let data = minijinja::context! {
             r => Value::from(Serde(r)),
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
-            entries => Value::from(Serde(entries)),
+            entries => entries,
             system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
@@ -67,14 +65,15 @@ pub(super) fn requirements<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -
     pages
 }
 
-pub(super) fn releases<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec<Job<'a>> {
+pub(super) fn releases<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     let l = input.ledger;
     let mut pages = vec![job(move || {
         let all: Vec<_> = l
             .releases
             .iter()
             .rev()
-            .map(|r| release_view(r, l, input.history, input.today))
+            .map(|r| release_view(r, l, input.history, &site.rows))
             .collect();
         Page::new(
             "releases/index.html".into(),
@@ -85,7 +84,7 @@ pub(super) fn releases<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Ve
     })];
     for r in &l.releases {
         pages.push(job(move || {
-        let view = release_view(r, l, input.history, input.today);
+        let view = release_view(r, l, input.history, &site.rows);
         let scripts: Vec<_> = r
             .data_migration
             .scripts

@@ -12,7 +12,8 @@ fn of_system<'a>(
         .filter(move |e| e.system == name || e.related_systems.iter().any(|s| s == name))
 }
 
-pub(super) fn systems<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
+pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let input = site.input;
     let l = input.ledger;
     let mut names: Vec<String> = input
         .config
@@ -53,15 +54,13 @@ pub(super) fn systems<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
     for name in names {
         pages.push(job(move || {
             let def = input.config.system(&name);
-            let entries: Vec<_> = of_system(l, &name)
-                .map(|e| entry_view(e, l, input.today))
-                .collect();
+            let entries = site.rows.list(of_system(l, &name));
             let data = minijinja::context! {
                 name => name.clone(),
                 owner => def.map(|d| d.owner.clone()),
                 owner_url => def.filter(|d| !d.owner.is_empty()).map(|d| views::person_url(&d.owner)),
                 subsystems => def.map(|d| d.subsystems.clone()).unwrap_or_default(),
-                entries => Value::from(Serde(entries)),
+                entries => entries,
             };
             Page::new(
                 format!("{}index.html", views::system_url(&name)),
@@ -74,7 +73,8 @@ pub(super) fn systems<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
     pages
 }
 
-pub(super) fn people<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
+pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let input = site.input;
     let l = input.ledger;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -128,22 +128,22 @@ pub(super) fn people<'a>(input: &'a SiteInput<'a>) -> Vec<Job<'a>> {
     }));
     for (seg, name) in names {
         pages.push(job(move || {
-            let of = |f: &dyn Fn(&crate::model::Entry) -> bool| -> Vec<_> {
-                l.entries
-                    .iter()
-                    .filter(|e| f(e))
-                    .map(|e| entry_view(e, l, input.today))
-                    .collect()
+            let of = |f: &dyn Fn(&crate::model::Entry) -> bool| -> Vec<&crate::model::Entry> {
+                l.entries.iter().filter(|e| f(e)).collect()
             };
             let tech = of(&|e| e.tech_lead == name);
             let test = of(&|e| e.test_lead == name);
             let proposed = of(&|e| e.proposer == name);
-            let late = tech.iter().chain(&test).filter(|v| v.late).count();
+            let late = tech
+                .iter()
+                .chain(&test)
+                .filter(|e| views::is_late(e, input.today))
+                .count();
             let data = minijinja::context! {
                 name => name,
-                tech => Value::from(Serde(tech)),
-                test => Value::from(Serde(test)),
-                proposed => Value::from(Serde(proposed)),
+                tech => site.rows.list(tech),
+                test => site.rows.list(test),
+                proposed => site.rows.list(proposed),
                 late => late,
             };
             Page::new(
