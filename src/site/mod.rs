@@ -180,16 +180,17 @@ pub fn build_into(
     let write_exports = || -> Result<(), Vec<Diagnostic>> {
         let results: Vec<Result<(), Vec<Diagnostic>>> = export::EXPORTS
             .par_iter()
-            .map(|make| {
-                let file = make(&exports).map_err(|e| {
-                    vec![Diagnostic::new(
-                        crate::diag::Code::TemplateError,
-                        "(exports)",
-                        crate::diag::Pos::START,
-                        format!("cannot write the exports: {e}"),
-                    )]
-                })?;
-                staging.write(&file).map_err(io_error)
+            .map(|x| {
+                staging
+                    .write_with(x.path, |w| (x.write)(&exports, w))
+                    .map_err(|e| {
+                        vec![Diagnostic::new(
+                            crate::diag::Code::TemplateError,
+                            "(exports)",
+                            crate::diag::Pos::START,
+                            format!("cannot write the exports: {e}"),
+                        )]
+                    })
             })
             .collect();
         results.into_iter().collect()

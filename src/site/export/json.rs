@@ -11,9 +11,18 @@ use serde_json::Value;
 use serde_json::json;
 
 /// `ledger.json`, the versioned contract described in the [module documentation](super).
-/// Serialised straight to bytes (no JSON tree in memory: at 10,000 entries with their history
-/// the file is over 100 MB).
 pub fn ledger_json(input: &ExportInput) -> crate::Result<OutputFile> {
+    let mut bytes = Vec::new();
+    write_ledger_json(input, &mut bytes)?;
+    Ok(OutputFile {
+        path: "ledger.json".into(),
+        bytes,
+    })
+}
+
+/// Writes `ledger.json` to `w` as it is serialised (no JSON tree nor whole file in memory: at
+/// 10,000 entries with their history the file is over 100 MB).
+pub fn write_ledger_json(input: &ExportInput, w: &mut dyn std::io::Write) -> crate::Result<()> {
     let l = input.ledger;
     let h = input.history;
 
@@ -38,13 +47,9 @@ pub fn ledger_json(input: &ExportInput) -> crate::Result<OutputFile> {
         runbooks: items(runbooks, |r| (&r.doc.path, &r.body), h),
         metrics: crate::metrics::compute(l, h, input.config, today),
     };
-    let mut bytes = Vec::with_capacity(1 << 20);
-    serde_json::to_writer(&mut bytes, &root)?;
-    bytes.push(b'\n');
-    Ok(OutputFile {
-        path: "ledger.json".into(),
-        bytes,
-    })
+    serde_json::to_writer(&mut *w, &root)?;
+    w.write_all(b"\n")
+        .map_err(|e| crate::Error::io("ledger.json", e))
 }
 
 /// The documents with their path, body and history.
