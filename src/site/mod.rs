@@ -281,6 +281,7 @@ fn render_with(
         input,
         md: &md,
         rows: views::Rows::new(input.ledger, input.today),
+        activity: Default::default(),
     };
     let plan = pages::plan(&site);
     let theme = &*theme;

@@ -247,6 +247,8 @@ pub struct Rows<'a> {
     rows: Vec<minijinja::Value>,
     /// Positions of each release's entries, by id.
     of_release: HashMap<&'a str, Vec<usize>>,
+    /// Positions of each requirement's entries, by id.
+    of_requirement: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Rows<'a> {
@@ -259,9 +261,13 @@ impl<'a> Rows<'a> {
             .map(|e| minijinja::Value::from(minijinja::value::Serde(entry_view(e, ledger, today))))
             .collect();
         let mut of_release: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut of_requirement: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, e) in ledger.entries.iter().enumerate() {
             if let Some(r) = e.release.as_deref() {
                 of_release.entry(r).or_default().push(i);
+            }
+            if let Some(r) = e.requirement.as_deref() {
+                of_requirement.entry(r).or_default().push(i);
             }
         }
         Rows {
@@ -269,6 +275,7 @@ impl<'a> Rows<'a> {
             today,
             rows,
             of_release,
+            of_requirement,
         }
     }
 
@@ -294,7 +301,17 @@ impl<'a> Rows<'a> {
 
     /// The entries whose `release` names `id`, by id (as [`Ledger::entries_of_release`]).
     pub fn entries_of_release(&self, id: &str) -> Vec<&'a Entry> {
-        self.of_release.get(id).map_or_else(Vec::new, |v| {
+        self.at(self.of_release.get(id))
+    }
+
+    /// The entries whose `requirement` names `id`, by id (as
+    /// [`Ledger::entries_of_requirement`]).
+    pub fn entries_of_requirement(&self, id: &str) -> Vec<&'a Entry> {
+        self.at(self.of_requirement.get(id))
+    }
+
+    fn at(&self, positions: Option<&Vec<usize>>) -> Vec<&'a Entry> {
+        positions.map_or_else(Vec::new, |v| {
             v.iter().map(|&i| &self.ledger.entries[i]).collect()
         })
     }

@@ -121,7 +121,7 @@ pub(super) fn dashboard(site: &Site) -> Page {
         chart_priority => safe(charts::bars(t["by_priority"], &by_priority)),
         chart_weeks => safe(charts::columns(t["releases_per_week"], &weeks)),
         chart_lead => safe(charts::columns(t["lead_time"], &lead)),
-        activity => Value::from(Serde(activity(input, 15))),
+        activity => Value::from(Serde(super::activity::recent(site, 15))),
         train_url => this_train(input).map(|w| train::train_url(&w)),
     };
     Page::new("index.html".into(), "index.html", "dashboard", data)

@@ -40,13 +40,13 @@ pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             "requirements.html",
             "requirements",
             minijinja::context! {
-                requirements => Value::from(Serde(l.requirements.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::requirement_url(&r.id), count => l.entries_of_requirement(&r.id).count() }).collect::<Vec<_>>())),
+                requirements => Value::from(Serde(l.requirements.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::requirement_url(&r.id), count => site.rows.entries_of_requirement(&r.id).len() }).collect::<Vec<_>>())),
             },
         )
     })];
     for r in &l.requirements {
         pages.push(job(move || {
-        let entries = site.rows.list(l.entries_of_requirement(&r.id));
+        let entries = site.rows.list(site.rows.entries_of_requirement(&r.id));
         let data = minijinja::context! {
             r => Value::from(Serde(r)),
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),

@@ -12,7 +12,7 @@ use super::views::{self, Link, release_view, timeline_view};
 use super::{Markdown, SiteInput};
 use crate::model::{Keyword, Status};
 use crate::theme::segment;
-use activity::{activity, history};
+use activity::history;
 use dashboard::{dashboard, metrics, trains};
 use documents::{entries, releases, requirements, runbooks};
 use minijinja::Value;
@@ -66,6 +66,8 @@ pub struct Site<'a> {
     pub input: &'a SiteInput<'a>,
     pub md: &'a Markdown<'a>,
     pub rows: views::Rows<'a>,
+    /// The most recent status moves ([`activity::ACTIVITY`] of them), made on first use.
+    pub activity: std::sync::OnceLock<Vec<activity::Activity>>,
 }
 
 /// Every page of the site, in a fixed order, as jobs that build it.
