@@ -8,6 +8,7 @@ pub mod export;
 pub mod i18n;
 pub mod output;
 pub mod pages;
+pub mod rows;
 pub mod sql;
 pub mod train;
 pub mod views;

@@ -66,7 +66,7 @@ pub struct Site<'a> {
     pub input: &'a SiteInput<'a>,
     pub md: &'a Markdown<'a>,
     pub rows: views::Rows<'a>,
-    /// The most recent status moves ([`activity::ACTIVITY`] of them), made on first use.
+    /// The most recent status moves (200 of them), made on first use.
     pub activity: std::sync::OnceLock<Vec<activity::Activity>>,
 }
 
