@@ -53,11 +53,14 @@ impl SiteInput<'_> {
     /// See [`SiteInput::moves`].
     pub fn moves(&self) -> &std::collections::BTreeMap<u32, crate::metrics::Moves> {
         self.moves.get_or_init(|| {
-            self.ledger
+            // Worked out in parallel, gathered in ledger order (a later duplicate id wins).
+            let moves: Vec<_> = self
+                .ledger
                 .entries
-                .iter()
+                .par_iter()
                 .filter_map(|e| Some((e.id, crate::metrics::moves(self.history.of(&e.doc.path)?))))
-                .collect()
+                .collect();
+            moves.into_iter().collect()
         })
     }
 }

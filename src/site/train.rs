@@ -138,15 +138,18 @@ pub type Seats = BTreeMap<u32, Vec<Seat>>;
 
 /// See [`Seats`].
 pub fn all_seats(input: &SiteInput) -> Seats {
-    input
+    use rayon::prelude::*;
+    // Worked out in parallel, gathered in ledger order (a later duplicate id wins).
+    let seats: Vec<_> = input
         .ledger
         .entries
-        .iter()
+        .par_iter()
         .filter_map(|e| {
             let t = input.history.of(&e.doc.path)?;
             Some((e.id, metrics::seats(t, &input.config.train)))
         })
-        .collect()
+        .collect();
+    seats.into_iter().collect()
 }
 
 /// The weeks that have a train: a release dated in them, or an entry on the train at the
