@@ -199,7 +199,7 @@ fn environment(builtin: Sources, overrides: Sources) -> Environment<'static> {
             && value.as_str().is_some()
         {
             let s = value.as_str().unwrap_or_default();
-            out.write_str(&escape(s)).map_err(|e| {
+            escape_into(out, s).map_err(|e| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
             })
         } else {
@@ -232,6 +232,25 @@ pub mod filters {
             s
         }
     }
+}
+
+/// Writes `s` escaped as [`escape`] does, in runs of plain text (no copy of the text).
+fn escape_into(out: &mut dyn std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[plain..i])?;
+        out.write_str(rep)?;
+        plain = i + 1;
+    }
+    out.write_str(&s[plain..])
 }
 
 /// Escapes text for HTML and XML (`&`, `<`, `>`, `"`, `'`).
@@ -334,6 +353,15 @@ mod tests {
             ("themes/x/templates/page.html", 2),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn escape_into_matches_escape() {
+        for s in ["", "plain", "a&b<c>d\"e'f", "<<", "中文 & 'x'", "&"] {
+            let mut out = String::new();
+            escape_into(&mut out, s).unwrap();
+            assert_eq!(out, escape(s), "{s}");
+        }
     }
 
     #[test]

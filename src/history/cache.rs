@@ -9,6 +9,7 @@ use super::{FieldChange, Step, Timeline};
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, Repo};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -19,13 +20,14 @@ const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-2");
 /// in a few commits costs less than writing the whole file again.
 const REWRITE_AFTER: usize = 32;
 
+/// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]
-struct CacheFile {
+struct CacheFile<'a> {
     format: String,
     head: String,
     commits: Vec<CachedCommit>,
     by_path: BTreeMap<String, usize>,
-    files: Vec<CachedFile>,
+    files: Vec<CachedFile<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -38,17 +40,17 @@ struct CachedCommit {
 }
 
 #[derive(Serialize, Deserialize)]
-struct CachedFile {
+struct CachedFile<'a> {
     path: String,
     deleted: bool,
-    steps: Vec<CachedStep>,
+    steps: Vec<CachedStep<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CachedStep {
+struct CachedStep<'a> {
     c: u32,
     l: u32,
-    changes: Vec<FieldChange>,
+    changes: Cow<'a, [FieldChange]>,
     body: bool,
     /// The path at this step when it differs from the file's latest path.
     path: Option<String>,
@@ -77,6 +79,7 @@ pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State>
     let (stream, prefetched) = stream_prefetched(repo, opts.walker, None)?;
     let mut state = State::default();
     state.extend(repo, &stream, prefetched)?;
+    drop(stream);
     write(opts.cache_dir.as_deref(), &state)?;
     Ok(state)
 }
@@ -151,7 +154,7 @@ impl<'a> Commits<'a> {
     }
 }
 
-fn to_cache(state: &State) -> Option<CacheFile> {
+fn to_cache(state: &State) -> Option<CacheFile<'_>> {
     let head = state.head.clone()?;
     let mut commits = Commits::default();
     let mut files = Vec::with_capacity(state.files.len());
@@ -161,7 +164,7 @@ fn to_cache(state: &State) -> Option<CacheFile> {
             steps.push(CachedStep {
                 c: commits.id(&s.commit, &s.time, Some(s)),
                 l: commits.id(&s.landed_commit, &s.landed_time, None),
-                changes: s.changes.clone(),
+                changes: Cow::Borrowed(&s.changes),
                 body: s.body_changed,
                 path: (s.path != f.timeline.path).then(|| s.path.clone()),
                 kind: s.kind,
@@ -202,7 +205,7 @@ fn from_cache(file: CacheFile) -> Option<State> {
                         message: c.message.clone(),
                         landed_commit: l.id.clone(),
                         landed_time: l.time.clone(),
-                        changes: s.changes,
+                        changes: s.changes.into_owned(),
                         body_changed: s.body,
                         path: s.path.unwrap_or_else(|| f.path.clone()),
                         kind: s.kind,

@@ -8,6 +8,7 @@ pub mod export;
 pub mod i18n;
 pub mod output;
 pub mod pages;
+pub mod rows;
 pub mod sql;
 pub mod train;
 pub mod views;
@@ -52,11 +53,14 @@ impl SiteInput<'_> {
     /// See [`SiteInput::moves`].
     pub fn moves(&self) -> &std::collections::BTreeMap<u32, crate::metrics::Moves> {
         self.moves.get_or_init(|| {
-            self.ledger
+            // Worked out in parallel, gathered in ledger order (a later duplicate id wins).
+            let moves: Vec<_> = self
+                .ledger
                 .entries
-                .iter()
+                .par_iter()
                 .filter_map(|e| Some((e.id, crate::metrics::moves(self.history.of(&e.doc.path)?))))
-                .collect()
+                .collect();
+            moves.into_iter().collect()
         })
     }
 }
@@ -174,19 +178,26 @@ pub fn build_into(
             format!("cannot write the site: {e}"),
         )]
     };
+    // Each export is written as soon as it is made (they run in parallel with each other and
+    // the pages), so the large ones are not all in memory at once. The first failure, in the
+    // order of the exports, is reported.
     let write_exports = || -> Result<(), Vec<Diagnostic>> {
-        let files = export::all(&exports).map_err(|e| {
-            vec![Diagnostic::new(
-                crate::diag::Code::TemplateError,
-                "(exports)",
-                crate::diag::Pos::START,
-                format!("cannot write the exports: {e}"),
-            )]
-        })?;
-        files
-            .iter()
-            .try_for_each(|f| staging.write(f))
-            .map_err(io_error)
+        let results: Vec<Result<(), Vec<Diagnostic>>> = export::EXPORTS
+            .par_iter()
+            .map(|x| {
+                staging
+                    .write_with(x.path, |w| (x.write)(&exports, w))
+                    .map_err(|e| {
+                        vec![Diagnostic::new(
+                            crate::diag::Code::TemplateError,
+                            "(exports)",
+                            crate::diag::Pos::START,
+                            format!("cannot write the exports: {e}"),
+                        )]
+                    })
+            })
+            .collect();
+        results.into_iter().collect()
     };
     let (pages, exported) = rayon::join(
         || render_with(input, theme, &|f| staging.write(&f).map_err(io_error)),
@@ -270,11 +281,18 @@ fn render_with(
         },
     );
     let md = Markdown::new(input.ledger);
-    let plan = pages::plan(input, &md);
+    let site = pages::Site {
+        input,
+        md: &md,
+        rows: views::Rows::new(input.ledger, input.today),
+        activity: Default::default(),
+    };
+    let plan = pages::plan(&site);
     let theme = &*theme;
     let results: Vec<Result<(), Vec<Diagnostic>>> = plan
         .into_par_iter()
-        .map(|p| {
+        .map(|job| {
+            let p = job();
             let html = theme
                 .render(p.template, p.context())
                 .map_err(|d| vec![*d])?;

@@ -46,17 +46,36 @@ impl Staging {
 
     /// Writes one file (any thread). Paths must be relative and plain (no `..`).
     pub fn write(&self, f: &OutputFile) -> Result<()> {
-        if f.path.starts_with('/') || f.path.split('/').any(|c| c == ".." || c.is_empty()) {
+        let p = self.path_of(&f.path)?;
+        std::fs::write(&p, &f.bytes).map_err(|e| Error::io(&p, e))
+    }
+
+    /// Writes one file (any thread) through `write`, buffered, as it is produced. Paths as for
+    /// [`Staging::write`].
+    pub fn write_with(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let p = self.path_of(path)?;
+        let file = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w).map_err(|e| Error::io(&p, e))
+    }
+
+    /// The place of `path` in the temporary folder, its folder created.
+    fn path_of(&self, path: &str) -> Result<PathBuf> {
+        if path.starts_with('/') || path.split('/').any(|c| c == ".." || c.is_empty()) {
             return Err(Error::Usage(format!(
-                "refusing to write `{}` outside the output folder",
-                f.path
+                "refusing to write `{path}` outside the output folder"
             )));
         }
-        let p = self.tmp.join(&f.path);
+        let p = self.tmp.join(path);
         if let Some(d) = p.parent() {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
         }
-        std::fs::write(&p, &f.bytes).map_err(|e| Error::io(&p, e))
+        Ok(p)
     }
 
     /// Swaps the new site in for the old one.

@@ -7,10 +7,11 @@
 use crate::metrics::{self, Seat};
 use crate::model::{Entry, Env, Keyword, Release, ReleaseStatus, Status, TestResult};
 use crate::site::SiteInput;
-use crate::site::views::{self, EntryView, Link, entry_view, release_url};
+use crate::site::views::{self, Link, Rows, release_url};
 use jiff::civil::Date;
+use minijinja::Value;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const DAY: i64 = 86_400;
 
@@ -33,8 +34,8 @@ pub struct TrainSummary {
 
 /// An entry due on the train, with what became of it.
 #[derive(Debug, Clone, Serialize)]
-pub struct DueView<'a> {
-    pub e: EntryView<'a>,
+pub struct DueView {
+    pub e: Value,
     /// Released on this train (its status moved to `released` before the next cut-off).
     pub released: bool,
     /// Missed the cut-off: on the train at the cut-off, not released on it.
@@ -45,22 +46,25 @@ pub struct DueView<'a> {
 
 /// An entry sitting in a test environment.
 #[derive(Debug, Clone, Serialize)]
-pub struct SittingView<'a> {
-    pub e: EntryView<'a>,
+pub struct SittingView {
+    pub e: Value,
+    /// The entry's id, for the order.
+    #[serde(skip)]
+    pub id: u32,
     pub since: String,
     pub days: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EnvView<'a> {
+pub struct EnvView {
     pub status: &'static str,
-    pub entries: Vec<SittingView<'a>>,
+    pub entries: Vec<SittingView>,
 }
 
 /// A move from a test stage back to developing during the train's week.
 #[derive(Debug, Clone, Serialize)]
-pub struct BounceView<'a> {
-    pub e: EntryView<'a>,
+pub struct BounceView {
+    pub e: Value,
     pub from: String,
     pub at: String,
 }
@@ -88,17 +92,17 @@ pub struct RunSheet {
 
 /// The page of one train.
 #[derive(Debug, Clone, Serialize)]
-pub struct TrainView<'a> {
+pub struct TrainView {
     pub week: String,
     pub release_date: Date,
     /// The cut-off, local `YYYY-MM-DD HH:MM`.
     pub cut_off: String,
     /// The environments are shown as of this local time: the release, or today if earlier.
     pub as_of: String,
-    pub due: Vec<DueView<'a>>,
+    pub due: Vec<DueView>,
     pub missed: usize,
-    pub envs: Vec<EnvView<'a>>,
-    pub bounced: Vec<BounceView<'a>>,
+    pub envs: Vec<EnvView>,
+    pub bounced: Vec<BounceView>,
     pub releases: Vec<RunSheet>,
     pub prev: Option<Link>,
     pub next: Option<Link>,
@@ -134,15 +138,18 @@ pub type Seats = BTreeMap<u32, Vec<Seat>>;
 
 /// See [`Seats`].
 pub fn all_seats(input: &SiteInput) -> Seats {
-    input
+    use rayon::prelude::*;
+    // Worked out in parallel, gathered in ledger order (a later duplicate id wins).
+    let seats: Vec<_> = input
         .ledger
         .entries
-        .iter()
+        .par_iter()
         .filter_map(|e| {
             let t = input.history.of(&e.doc.path)?;
             Some((e.id, metrics::seats(t, &input.config.train)))
         })
-        .collect()
+        .collect();
+    seats.into_iter().collect()
 }
 
 /// The weeks that have a train: a release dated in them, or an entry on the train at the
@@ -164,28 +171,105 @@ pub fn weeks(input: &SiteInput, seats: &Seats) -> Vec<(String, Date)> {
     out.into_iter().collect()
 }
 
-fn releases_of<'a>(input: &SiteInput<'a>, week: &str) -> Vec<&'a Release> {
-    input
-        .ledger
-        .releases
-        .iter()
-        .filter(|r| metrics::week_of_date(r.date) == week)
-        .collect()
+/// The trains of a build, indexed once so that a train page does not scan the whole ledger:
+/// the weeks, the seats on each week's train, each week's releases and each release's entries.
+pub struct Index<'a> {
+    /// See [`weeks`].
+    pub weeks: Vec<(String, Date)>,
+    seats: &'a Seats,
+    /// Every seat on each week's train with its entry's id, by week (by id, then seat order).
+    on: HashMap<&'a str, Vec<(u32, &'a Seat)>>,
+    /// The releases dated in each week, in ledger order.
+    releases: HashMap<String, Vec<&'a Release>>,
+    /// The entries of each release, by id.
+    entries: HashMap<&'a str, Vec<&'a Entry>>,
+    /// Each entry's status moves (landing time, and the test environment it moved into as an
+    /// index of [`ENVS`]), for the entries that have moves, in ledger order.
+    moves: Vec<(&'a Entry, Vec<EnvMove>)>,
+    /// Every move from a test stage back to developing (entry, stage, landing time), in ledger
+    /// order.
+    bounces: Vec<(&'a Entry, &'a str, i64)>,
+}
+
+/// A status move: its landing time and the test environment it moved into (an index of
+/// [`ENVS`]), if any.
+type EnvMove = (i64, Option<u8>);
+
+/// The test environments a train page shows, in order.
+const ENVS: [Status; 3] = [Status::Sit, Status::Uat, Status::Preprod];
+
+impl<'a> Index<'a> {
+    pub fn new(input: &'a SiteInput<'a>) -> Index<'a> {
+        let seats = input.seats();
+        let mut on: HashMap<&str, Vec<(u32, &Seat)>> = HashMap::new();
+        for (id, list) in seats {
+            for s in list {
+                on.entry(s.week.as_str()).or_default().push((*id, s));
+            }
+        }
+        let mut releases: HashMap<String, Vec<&Release>> = HashMap::new();
+        for r in &input.ledger.releases {
+            releases
+                .entry(metrics::week_of_date(r.date))
+                .or_default()
+                .push(r);
+        }
+        let mut entries: HashMap<&str, Vec<&Entry>> = HashMap::new();
+        for e in &input.ledger.entries {
+            if let Some(r) = e.release.as_deref() {
+                entries.entry(r).or_default().push(e);
+            }
+        }
+        let all_moves = input.moves();
+        let (mut moves, mut bounces) = (Vec::new(), Vec::new());
+        for e in &input.ledger.entries {
+            let Some(m) = all_moves.get(&e.id) else {
+                continue;
+            };
+            let env = |to: &str| ENVS.iter().position(|s| s.as_str() == to).map(|i| i as u8);
+            moves.push((e, m.iter().map(|(_, to, at)| (*at, env(to))).collect()));
+            for (from, to, at) in m {
+                if to == "developing"
+                    && let Some(from @ ("sit" | "uat" | "preprod")) = from.as_deref()
+                {
+                    bounces.push((e, from, *at));
+                }
+            }
+        }
+        Index {
+            weeks: weeks(input, seats),
+            moves,
+            bounces,
+            seats,
+            on,
+            releases,
+            entries,
+        }
+    }
+
+    fn on(&self, week: &str) -> &[(u32, &'a Seat)] {
+        self.on.get(week).map_or(&[], Vec::as_slice)
+    }
+
+    fn releases_of(&self, week: &str) -> &[&'a Release] {
+        self.releases.get(week).map_or(&[], Vec::as_slice)
+    }
+
+    fn entries_of(&self, release: &str) -> &[&'a Entry] {
+        self.entries.get(release).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The list of trains, newest first.
-pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> Vec<TrainSummary> {
-    let mut out: Vec<TrainSummary> = weeks
+pub fn summaries(input: &SiteInput, idx: &Index) -> Vec<TrainSummary> {
+    let mut out: Vec<TrainSummary> = idx
+        .weeks
         .iter()
         .cloned()
         .map(|(week, release_date)| {
-            let on: Vec<&Seat> = seats
-                .values()
-                .flatten()
-                .filter(|s| s.week == week)
-                .collect();
-            let rel = releases_of(input, &week);
-            let due = due_ids(input, &week, release_date, seats).len();
+            let on = idx.on(&week);
+            let rel = idx.releases_of(&week);
+            let due = due_ids(input, idx, &week, release_date).len();
             TrainSummary {
                 url: train_url(&week),
                 release_date,
@@ -197,8 +281,8 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
                     })
                     .collect(),
                 due,
-                released: on.iter().filter(|s| s.released).count(),
-                carried: on.iter().filter(|s| !s.released && s.carried).count(),
+                released: on.iter().filter(|(_, s)| s.released).count(),
+                carried: on.iter().filter(|(_, s)| !s.released && s.carried).count(),
                 week,
             }
         })
@@ -211,12 +295,7 @@ pub fn summaries(input: &SiteInput, seats: &Seats, weeks: &[(String, Date)]) -> 
 /// of its releases. Before a cut-off, the seats are a forecast from today's statuses: an entry
 /// planned into an earlier release that is still to come is expected to ship there, so it is
 /// not due on this train.
-fn due_ids(
-    input: &SiteInput,
-    week: &str,
-    release_date: Date,
-    seats: &BTreeMap<u32, Vec<Seat>>,
-) -> BTreeSet<u32> {
+fn due_ids(input: &SiteInput, idx: &Index, week: &str, release_date: Date) -> BTreeSet<u32> {
     let l = input.ledger;
     let forecast = input
         .today
@@ -228,21 +307,20 @@ fn due_ids(
             .and_then(|r| l.release(r));
         matches!((forecast, planned), (Some(today), Some(r)) if r.date >= today && r.date < release_date)
     };
-    let mut ids: BTreeSet<u32> = seats
+    let mut ids: BTreeSet<u32> = idx
+        .on(week)
         .iter()
-        .filter(|(id, s)| s.iter().any(|s| s.week == week) && !ships_earlier(**id))
         .map(|(id, _)| *id)
+        .filter(|id| !ships_earlier(*id))
         .collect();
-    for r in releases_of(input, week) {
-        ids.extend(input.ledger.entries_of_release(&r.id).map(|e| e.id));
+    for r in idx.releases_of(week) {
+        ids.extend(idx.entries_of(&r.id).iter().map(|e| e.id));
     }
     ids
 }
 
 /// The readiness checks and run sheet of a release.
-pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
-    let l = input.ledger;
-    let entries: Vec<&Entry> = l.entries_of_release(&r.id).collect();
+pub fn run_sheet(entries: &[&Entry], r: &Release) -> RunSheet {
     let passed = entries
         .iter()
         .filter(|e| {
@@ -290,7 +368,6 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
             detail: unlisted.join(", "),
         },
     ];
-    let view = views::release_view(r, l, input.history, input.today);
     RunSheet {
         link: Link {
             text: r.title.clone(),
@@ -299,7 +376,7 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
         status: r.status.as_str(),
         ready: checks.iter().all(|c| c.ok),
         checks,
-        steps: view.ordered_steps,
+        steps: views::ordered_steps(r),
         scripts: r.data_migration.scripts.clone(),
         backup: r.data_migration.backup.clone(),
         rollback_owner: r.rollback.owner.clone(),
@@ -309,11 +386,12 @@ pub fn run_sheet(input: &SiteInput, r: &Release) -> RunSheet {
 /// The page of the train of `week`, released on `release_date`.
 pub fn train_view<'a>(
     input: &'a SiteInput,
+    idx: &Index<'a>,
+    rows: &Rows,
     week: &str,
     release_date: Date,
-    all: &[(String, Date)],
-    seats: &Seats,
-) -> TrainView<'a> {
+) -> TrainView {
+    let (all, seats) = (&idx.weeks, idx.seats);
     let l = input.ledger;
     let cfg = &input.config.train;
     let c = metrics::cut_off(release_date, cfg);
@@ -327,7 +405,7 @@ pub fn train_view<'a>(
     let as_of = now.map_or(release_at, |t| t.min(release_at));
     let past = now.is_none_or(|t| t > c + 7 * DAY);
     let mut due = Vec::new();
-    for id in due_ids(input, week, release_date, seats) {
+    for id in due_ids(input, idx, week, release_date) {
         let Some(e) = l.entry(id) else { continue };
         let seat = seats
             .get(&id)
@@ -346,13 +424,13 @@ pub fn train_view<'a>(
             None
         };
         due.push(DueView {
-            e: entry_view(e, l, input.today),
+            e: rows.of(e),
             released,
             missed,
             went_on,
         });
     }
-    let mut envs: Vec<EnvView> = [Status::Sit, Status::Uat, Status::Preprod]
+    let mut envs: Vec<EnvView> = ENVS
         .iter()
         .map(|s| EnvView {
             status: s.as_str(),
@@ -360,36 +438,29 @@ pub fn train_view<'a>(
         })
         .collect();
     let mut bounced = Vec::new();
-    for e in &l.entries {
-        let Some(m) = input.moves().get(&e.id) else {
-            continue;
-        };
-        if let Some((_, to, at)) = m.iter().take_while(|x| x.2 <= as_of).last()
-            && let Some(env) = envs.iter_mut().find(|v| v.status == to)
-        {
-            env.entries.push(SittingView {
-                e: entry_view(e, l, input.today),
-                since: local(input, *at),
+    for (e, m) in &idx.moves {
+        // The last move landed by `as_of`, as the moves are listed (oldest first).
+        if let Some(&(at, Some(env))) = m.iter().take_while(|x| x.0 <= as_of).last() {
+            envs[usize::from(env)].entries.push(SittingView {
+                e: rows.of(e),
+                id: e.id,
+                since: local(input, at),
                 days: (as_of - at).max(0) / DAY,
             });
         }
-        for (from, to, at) in m {
-            if to == "developing"
-                && matches!(from.as_deref(), Some("sit" | "uat" | "preprod"))
-                && *at > c
-                && *at <= c + 7 * DAY
-            {
-                bounced.push(BounceView {
-                    e: entry_view(e, l, input.today),
-                    from: from.clone().unwrap_or_default(),
-                    at: local(input, *at),
-                });
-            }
+    }
+    for &(e, from, at) in &idx.bounces {
+        if at > c && at <= c + 7 * DAY {
+            bounced.push(BounceView {
+                e: rows.of(e),
+                from: from.to_owned(),
+                at: local(input, at),
+            });
         }
     }
     for env in &mut envs {
         env.entries
-            .sort_by(|a, b| (b.days, a.e.e.id).cmp(&(a.days, b.e.e.id)));
+            .sort_by(|a, b| (b.days, a.id).cmp(&(a.days, b.id)));
     }
     let pos = all.iter().position(|(w, _)| w == week);
     let link = |i: usize| {
@@ -407,9 +478,10 @@ pub fn train_view<'a>(
         due,
         envs,
         bounced,
-        releases: releases_of(input, week)
-            .into_iter()
-            .map(|r| run_sheet(input, r))
+        releases: idx
+            .releases_of(week)
+            .iter()
+            .map(|r| run_sheet(idx.entries_of(&r.id), r))
             .collect(),
         prev: pos.and_then(|p| p.checked_sub(1)).and_then(link),
         next: pos.and_then(|p| link(p + 1)),

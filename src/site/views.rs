@@ -3,6 +3,7 @@
 //! Markdown). Pure: no IO.
 
 use super::i18n;
+pub use super::rows::Rows;
 use crate::config::{Config, Language};
 use crate::history::{History, Timeline, facts};
 use crate::model::{Entry, Env, Keyword, Ledger, Release, Status, TestResult};
@@ -242,7 +243,8 @@ pub struct ReleaseView<'a> {
     #[serde(flatten)]
     pub r: &'a Release,
     pub url: String,
-    pub entries: Vec<EntryView<'a>>,
+    /// The entries' rows (see [`Rows`]).
+    pub entries: Vec<minijinja::Value>,
     /// Entries whose three test stages all passed.
     pub passed: usize,
     pub ready: bool,
@@ -263,26 +265,9 @@ pub struct StepOrderView {
     pub after: Vec<String>,
 }
 
-pub fn release_view<'a>(
-    r: &'a Release,
-    ledger: &'a Ledger,
-    history: &History,
-    today: Option<Date>,
-) -> ReleaseView<'a> {
-    let entries: Vec<EntryView> = ledger
-        .entries_of_release(&r.id)
-        .map(|e| entry_view(e, ledger, today))
-        .collect();
-    let passed = entries
-        .iter()
-        .filter(|v| {
-            Env::ALL
-                .iter()
-                .all(|&env| v.e.tests.get(env).result == TestResult::Pass)
-        })
-        .count();
-    let released = history.of(&r.doc.path).and_then(facts::released_at);
-    let ordered_steps = crate::check::step_order(r)
+/// A release's steps in dependency order.
+pub fn ordered_steps(r: &Release) -> Vec<StepOrderView> {
+    crate::check::step_order(r)
         .into_iter()
         .enumerate()
         .map(|(n, i)| {
@@ -295,7 +280,27 @@ pub fn release_view<'a>(
                 after: s.after.clone(),
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn release_view<'a>(
+    r: &'a Release,
+    ledger: &'a Ledger,
+    history: &History,
+    rows: &Rows,
+) -> ReleaseView<'a> {
+    let mine = rows.entries_of_release(&r.id);
+    let passed = mine
+        .iter()
+        .filter(|e| {
+            Env::ALL
+                .iter()
+                .all(|&env| e.tests.get(env).result == TestResult::Pass)
+        })
+        .count();
+    let entries: Vec<minijinja::Value> = mine.iter().map(|e| rows.of(e)).collect();
+    let released = history.of(&r.doc.path).and_then(facts::released_at);
+    let ordered_steps = ordered_steps(r);
     let runbook_url = r.runbook.as_deref().and_then(|p| {
         let slug = p.strip_prefix("content/runbooks/")?.strip_suffix(".md")?;
         ledger

@@ -6,10 +6,23 @@ use super::{ExportInput, OutputFile, SCHEMA_VERSION, entries_by_id};
 use crate::history::{History, Step, Timeline};
 use crate::model::{Release, Requirement, Runbook};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+#[cfg(test)]
+use serde_json::json;
 
 /// `ledger.json`, the versioned contract described in the [module documentation](super).
 pub fn ledger_json(input: &ExportInput) -> crate::Result<OutputFile> {
+    let mut bytes = Vec::new();
+    write_ledger_json(input, &mut bytes)?;
+    Ok(OutputFile {
+        path: "ledger.json".into(),
+        bytes,
+    })
+}
+
+/// Writes `ledger.json` to `w` as it is serialised (no JSON tree nor whole file in memory: at
+/// 10,000 entries with their history the file is over 100 MB).
+pub fn write_ledger_json(input: &ExportInput, w: &mut dyn std::io::Write) -> crate::Result<()> {
     let l = input.ledger;
     let h = input.history;
 
@@ -19,103 +32,120 @@ pub fn ledger_json(input: &ExportInput) -> crate::Result<OutputFile> {
     releases.sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
     let mut runbooks: Vec<&Runbook> = l.runbooks.iter().collect();
     runbooks.sort_by(|a, b| (&a.slug, &a.doc.path).cmp(&(&b.slug, &b.doc.path)));
-
-    let mut root = Map::new();
-    root.insert("schema_version".into(), json!(SCHEMA_VERSION));
-    root.insert(
-        "generated_at".into(),
-        input.generated_at.map_or(Value::Null, |s| json!(s)),
-    );
-    root.insert("title".into(), json!(input.config.title));
-    root.insert(
-        "entries".into(),
-        items(entries_by_id(l), |e| (&e.doc.path, &e.body), h)?,
-    );
-    root.insert(
-        "requirements".into(),
-        items(requirements, |r| (&r.doc.path, &r.body), h)?,
-    );
-    root.insert(
-        "releases".into(),
-        items(releases, |r| (&r.doc.path, &r.body), h)?,
-    );
-    root.insert(
-        "runbooks".into(),
-        items(runbooks, |r| (&r.doc.path, &r.body), h)?,
-    );
     // "Today" for stuck entries is the generation date, as on the site.
     let today = input
         .generated_at
         .and_then(|t| crate::site::views::local_date(input.config, t));
-    root.insert(
-        "metrics".into(),
-        serde_json::to_value(crate::metrics::compute(l, h, input.config, today))?,
-    );
-    let mut bytes = serde_json::to_vec(&Value::Object(root))?;
-    bytes.push(b'\n');
-    Ok(OutputFile {
-        path: "ledger.json".into(),
-        bytes,
-    })
-}
 
-/// The JSON array of `docs`: each document's front matter, then `path`, `body`, `history`.
-fn items<T: Serialize>(
-    docs: Vec<&T>,
-    doc: impl Fn(&T) -> (&String, &String),
-    history: &History,
-) -> crate::Result<Value> {
-    let mut out = Vec::with_capacity(docs.len());
-    for d in docs {
-        let (path, body) = doc(d);
-        let mut map = match serde_json::to_value(d)? {
-            Value::Object(m) => m,
-            other => {
-                let mut m = Map::new();
-                m.insert("value".into(), other);
-                m
-            }
-        };
-        map.insert("path".into(), json!(path));
-        map.insert("body".into(), json!(body));
-        map.insert("history".into(), history_json(history.of(path)));
-        out.push(Value::Object(map));
-    }
-    Ok(Value::Array(out))
-}
-
-/// The steps of a timeline with exactly the documented keys.
-fn history_json(t: Option<&Timeline>) -> Value {
-    let Some(t) = t else {
-        return Value::Array(Vec::new());
+    let root = Root {
+        schema_version: SCHEMA_VERSION,
+        generated_at: input.generated_at,
+        title: &input.config.title,
+        entries: items(entries_by_id(l), |e| (&e.doc.path, &e.body), h),
+        requirements: items(requirements, |r| (&r.doc.path, &r.body), h),
+        releases: items(releases, |r| (&r.doc.path, &r.body), h),
+        runbooks: items(runbooks, |r| (&r.doc.path, &r.body), h),
+        metrics: crate::metrics::compute(l, h, input.config, today),
     };
-    Value::Array(t.steps.iter().map(step_json).collect())
+    serde_json::to_writer(&mut *w, &root)?;
+    w.write_all(b"\n")
+        .map_err(|e| crate::Error::io("ledger.json", e))
 }
 
-fn step_json(s: &Step) -> Value {
-    let changes: Vec<Value> = s
-        .changes
-        .iter()
-        .map(|c| json!({"field": c.field, "from": c.from, "to": c.to}))
-        .collect();
-    let mut v = json!({
-        "commit": s.commit,
-        "author": s.author,
-        "email": s.email,
-        "time": s.time,
-        "message": s.message,
-        "landed_commit": s.landed_commit,
-        "landed_time": s.landed_time,
-        "changes": changes,
-        "body_changed": s.body_changed,
-        "path": s.path,
-    });
-    if s.working_tree
-        && let Value::Object(m) = &mut v
-    {
-        m.insert("working_tree".into(), Value::Bool(true));
+/// The documents with their path, body and history.
+fn items<'a, T: Serialize>(
+    docs: Vec<&'a T>,
+    doc: impl Fn(&'a T) -> (&'a String, &'a String),
+    history: &'a History,
+) -> Vec<Item<'a, T>> {
+    docs.into_iter()
+        .map(|d| {
+            let (path, body) = doc(d);
+            Item {
+                doc: d,
+                path,
+                body,
+                history: Steps(history.of(path)),
+            }
+        })
+        .collect()
+}
+
+/// The top-level object, keys in the documented order.
+#[derive(Serialize)]
+struct Root<'a, E: Serialize, Q: Serialize, R: Serialize, B: Serialize> {
+    schema_version: u32,
+    generated_at: Option<&'a str>,
+    title: &'a str,
+    entries: Vec<Item<'a, E>>,
+    requirements: Vec<Item<'a, Q>>,
+    releases: Vec<Item<'a, R>>,
+    runbooks: Vec<Item<'a, B>>,
+    metrics: crate::metrics::Metrics,
+}
+
+/// A document: its front matter, then `path`, `body`, `history`.
+#[derive(Serialize)]
+struct Item<'a, T: Serialize> {
+    #[serde(flatten)]
+    doc: &'a T,
+    path: &'a str,
+    body: &'a str,
+    history: Steps<'a>,
+}
+
+/// The steps of a timeline with exactly the documented keys; `[]` without one.
+struct Steps<'a>(Option<&'a Timeline>);
+
+impl Serialize for Steps<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let steps = self.0.map_or(&[][..], |t| t.steps.as_slice());
+        s.collect_seq(steps.iter().map(StepJson))
     }
-    v
+}
+
+struct StepJson<'a>(&'a Step);
+
+impl Serialize for StepJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let st = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("commit", &st.commit)?;
+        m.serialize_entry("author", &st.author)?;
+        m.serialize_entry("email", &st.email)?;
+        m.serialize_entry("time", &st.time)?;
+        m.serialize_entry("message", &st.message)?;
+        m.serialize_entry("landed_commit", &st.landed_commit)?;
+        m.serialize_entry("landed_time", &st.landed_time)?;
+        m.serialize_entry("changes", &Changes(&st.changes))?;
+        m.serialize_entry("body_changed", &st.body_changed)?;
+        m.serialize_entry("path", &st.path)?;
+        if st.working_tree {
+            m.serialize_entry("working_tree", &true)?;
+        }
+        m.end()
+    }
+}
+
+/// A field change with exactly the documented keys.
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    field: &'a str,
+    from: &'a Value,
+    to: &'a Value,
+}
+
+struct Changes<'a>(&'a [crate::history::FieldChange]);
+
+impl Serialize for Changes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|c| ChangeJson {
+            field: &c.field,
+            from: &c.from,
+            to: &c.to,
+        }))
+    }
 }
 
 #[cfg(test)]

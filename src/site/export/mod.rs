@@ -136,15 +136,57 @@ pub const FEED_STATUS_CHANGES: usize = 100;
 /// Longest `text` of a search-index document, in characters.
 pub const SEARCH_TEXT_MAX: usize = 2000;
 
+/// One export: the path of its file and how to write the file. Each can run on its own (in
+/// parallel), and writes as it goes where it can (`ledger.json`), so that a site writer holds
+/// only the files being made.
+#[derive(Clone, Copy)]
+pub struct Export {
+    pub path: &'static str,
+    pub write: fn(&ExportInput, &mut dyn std::io::Write) -> crate::Result<()>,
+}
+
 /// Every export, in the order [`all`] returns them.
+pub const EXPORTS: [Export; 5] = [
+    Export {
+        path: "ledger.csv",
+        write: |i, w| bytes_to(w, &ledger_csv(i).bytes),
+    },
+    Export {
+        path: "ledger.xlsx",
+        write: |i, w| bytes_to(w, &ledger_xlsx(i)?.bytes),
+    },
+    Export {
+        path: "ledger.json",
+        write: json::write_ledger_json,
+    },
+    Export {
+        path: "feed.xml",
+        write: |i, w| bytes_to(w, &feed_atom(i).bytes),
+    },
+    Export {
+        path: "search-index.json",
+        write: |i, w| bytes_to(w, &search_index(i)?.bytes),
+    },
+];
+
+fn bytes_to(w: &mut dyn std::io::Write, bytes: &[u8]) -> crate::Result<()> {
+    w.write_all(bytes)
+        .map_err(|e| crate::Error::io("(export)", e))
+}
+
+/// Every export, in the order of [`EXPORTS`].
 pub fn all(input: &ExportInput) -> crate::Result<Vec<OutputFile>> {
-    Ok(vec![
-        ledger_csv(input),
-        ledger_xlsx(input)?,
-        ledger_json(input)?,
-        feed_atom(input),
-        search_index(input)?,
-    ])
+    EXPORTS
+        .iter()
+        .map(|x| {
+            let mut bytes = Vec::new();
+            (x.write)(input, &mut bytes)?;
+            Ok(OutputFile {
+                path: x.path.into(),
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// The entries, by id (then path).

@@ -3,9 +3,18 @@
 
 use super::*;
 
+/// How many status moves the history page lists (the dashboard lists fewer of the same).
+pub const ACTIVITY: usize = 200;
+
+/// The first `max` (at most [`ACTIVITY`]) of [`activity`], worked out once per build.
+pub(super) fn recent<'s>(site: &'s Site, max: usize) -> &'s [Activity] {
+    let all = site.activity.get_or_init(|| activity(site.input, ACTIVITY));
+    &all[..max.min(all.len())]
+}
+
 /// Recent status moves across the ledger, newest first.
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct Activity {
+pub struct Activity {
     time: String,
     /// `time` in the configured time zone.
     local: String,
@@ -75,17 +84,18 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
     out
 }
 
-pub(super) fn history(input: &SiteInput) -> Page {
+pub(super) fn history(site: &Site) -> Page {
+    let input = site.input;
     let releases: Vec<_> = input
         .ledger
         .releases
         .iter()
         .rev()
-        .map(|r| release_view(r, input.ledger, input.history, input.today))
+        .map(|r| release_view(r, input.ledger, input.history, &site.rows))
         .collect();
     let data = minijinja::context! {
         releases => Value::from(Serde(releases)),
-        activity => Value::from(Serde(activity(input, 200))),
+        activity => Value::from(Serde(recent(site, ACTIVITY))),
         has_history => input.history.head.is_some(),
         partial => input.history.partial,
     };

@@ -2,7 +2,8 @@
 
 use super::*;
 
-pub(super) fn dashboard(input: &SiteInput) -> Page {
+pub(super) fn dashboard(site: &Site) -> Page {
+    let input = site.input;
     let (l, cfg, today) = (input.ledger, input.config, input.today);
     let lang = cfg.language;
     let open: Vec<_> = l.entries.iter().filter(|e| e.status.is_open()).collect();
@@ -16,19 +17,15 @@ pub(super) fn dashboard(input: &SiteInput) -> Page {
     let train: Vec<_> = train_states
         .iter()
         .map(|s| {
-            let items: Vec<_> = open
-                .iter()
-                .filter(|e| e.status == *s)
-                .map(|e| entry_view(e, l, today))
-                .collect();
-            minijinja::context! { status => s.as_str(), entries => Value::from(Serde(items)) }
+            let items = site
+                .rows
+                .list(open.iter().copied().filter(|e| e.status == *s));
+            minijinja::context! { status => s.as_str(), entries => items }
         })
         .collect();
-    let late: Vec<_> = open
-        .iter()
-        .filter(|e| views::is_late(e, today))
-        .map(|e| entry_view(e, l, today))
-        .collect();
+    let late = site
+        .rows
+        .list(open.iter().copied().filter(|e| views::is_late(e, today)));
     let upcoming = l
         .releases
         .iter()
@@ -48,7 +45,7 @@ pub(super) fn dashboard(input: &SiteInput) -> Page {
                 .filter(|r| r.status != crate::model::ReleaseStatus::Cancelled)
                 .max_by_key(|r| (r.date, r.id.clone()))
         });
-    let next = upcoming.map(|r| release_view(r, l, input.history, today));
+    let next = upcoming.map(|r| release_view(r, l, input.history, &site.rows));
     let count = |key: &dyn Fn(&&&crate::model::Entry) -> String| {
         let mut m: BTreeMap<String, f64> = BTreeMap::new();
         for e in &open {
@@ -116,7 +113,7 @@ pub(super) fn dashboard(input: &SiteInput) -> Page {
     let data = minijinja::context! {
         today => today.map(|d| d.to_string()),
         train => train,
-        late => Value::from(Serde(late)),
+        late => late,
         next => next.map(|n| Value::from(Serde(n))),
         open_count => open.len(),
         chart_status => safe(charts::bars(t["by_status"], &by_status)),
@@ -124,7 +121,7 @@ pub(super) fn dashboard(input: &SiteInput) -> Page {
         chart_priority => safe(charts::bars(t["by_priority"], &by_priority)),
         chart_weeks => safe(charts::columns(t["releases_per_week"], &weeks)),
         chart_lead => safe(charts::columns(t["lead_time"], &lead)),
-        activity => Value::from(Serde(activity(input, 15))),
+        activity => Value::from(Serde(super::activity::recent(site, 15))),
         train_url => this_train(input).map(|w| train::train_url(&w)),
     };
     Page::new("index.html".into(), "index.html", "dashboard", data)
@@ -207,23 +204,31 @@ pub(super) fn metrics(input: &SiteInput) -> Page {
     Page::new("metrics/index.html".into(), "metrics.html", "metrics", data)
 }
 
-pub(super) fn trains(input: &SiteInput) -> Vec<Page> {
-    let seats = input.seats();
-    let all = train::weeks(input, seats);
-    let mut pages = vec![Page::new(
-        "train/index.html".into(),
-        "trains.html",
-        "train",
-        minijinja::context! { trains => Value::from(Serde(train::summaries(input, seats, &all))) },
-    )];
-    for (week, date) in &all {
-        let view = train::train_view(input, week, *date, &all, seats);
-        pages.push(Page::new(
-            format!("{}index.html", train::train_url(week)),
-            "train.html",
+pub(super) fn trains<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let input = site.input;
+    let idx = std::sync::Arc::new(train::Index::new(input));
+    let mut pages = Vec::with_capacity(idx.weeks.len() + 1);
+    let list = idx.clone();
+    pages.push(job(move || {
+        Page::new(
+            "train/index.html".into(),
+            "trains.html",
             "train",
-            minijinja::context! { tr => Value::from(Serde(view)) },
-        ));
+            minijinja::context! { trains => Value::from(Serde(train::summaries(input, &list))) },
+        )
+    }));
+    for i in 0..idx.weeks.len() {
+        let idx = idx.clone();
+        pages.push(job(move || {
+            let (week, date) = &idx.weeks[i];
+            let view = train::train_view(input, &idx, &site.rows, week, *date);
+            Page::new(
+                format!("{}index.html", train::train_url(week)),
+                "train.html",
+                "train",
+                minijinja::context! { tr => Value::from(Serde(view)) },
+            )
+        }));
     }
     pages
 }

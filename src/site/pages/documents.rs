@@ -3,10 +3,10 @@
 
 use super::*;
 
-pub(super) fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     // Each page renders its Markdown while its context is built: in parallel.
-    input.ledger.entries.par_iter().map(|e| {
-        let view = entry_view(e, input.ledger, input.today);
+    input.ledger.entries.iter().map(|e| job(move || {
         let sql: Vec<_> = e
             .sql_scripts
             .iter()
@@ -21,64 +21,70 @@ pub(super) fn entries(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             })
             .collect();
         let data = minijinja::context! {
-            e => Value::from(Serde(view)),
+            e => site.rows.of(e),
             body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
             sql => sql,
             related => Value::from(Serde(related)),
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
         };
         Page::new(format!("{}index.html", views::entry_url(e.id)), "entry.html", "ledger", data)
-    }).collect()
+    })).collect()
 }
 
-pub(super) fn requirements(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     let l = input.ledger;
-    let mut pages = vec![Page::new(
-        "requirements/index.html".into(),
-        "requirements.html",
-        "requirements",
-        minijinja::context! {
-            requirements => Value::from(Serde(l.requirements.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::requirement_url(&r.id), count => l.entries_of_requirement(&r.id).count() }).collect::<Vec<_>>())),
-        },
-    )];
+    let mut pages = vec![job(move || {
+        Page::new(
+            "requirements/index.html".into(),
+            "requirements.html",
+            "requirements",
+            minijinja::context! {
+                requirements => Value::from(Serde(l.requirements.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::requirement_url(&r.id), count => site.rows.entries_of_requirement(&r.id).len() }).collect::<Vec<_>>())),
+            },
+        )
+    })];
     for r in &l.requirements {
-        let entries: Vec<_> = l
-            .entries_of_requirement(&r.id)
-            .map(|e| entry_view(e, l, input.today))
-            .collect();
+        pages.push(job(move || {
+        let entries = site.rows.list(site.rows.entries_of_requirement(&r.id));
         let data = minijinja::context! {
             r => Value::from(Serde(r)),
             body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
-            entries => Value::from(Serde(entries)),
+            entries => entries,
             system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
-        pages.push(Page::new(
+        Page::new(
             format!("{}index.html", views::requirement_url(&r.id)),
             "requirement.html",
             "requirements",
             data,
-        ));
+        )
+        }));
     }
     pages
 }
 
-pub(super) fn releases(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+pub(super) fn releases<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
     let l = input.ledger;
-    let all: Vec<_> = l
-        .releases
-        .iter()
-        .rev()
-        .map(|r| release_view(r, l, input.history, input.today))
-        .collect();
-    let mut pages = vec![Page::new(
-        "releases/index.html".into(),
-        "releases.html",
-        "releases",
-        minijinja::context! { releases => Value::from(Serde(all)) },
-    )];
+    let mut pages = vec![job(move || {
+        let all: Vec<_> = l
+            .releases
+            .iter()
+            .rev()
+            .map(|r| release_view(r, l, input.history, &site.rows))
+            .collect();
+        Page::new(
+            "releases/index.html".into(),
+            "releases.html",
+            "releases",
+            minijinja::context! { releases => Value::from(Serde(all)) },
+        )
+    })];
     for r in &l.releases {
-        let view = release_view(r, l, input.history, input.today);
+        pages.push(job(move || {
+        let view = release_view(r, l, input.history, &site.rows);
         let scripts: Vec<_> = r
             .data_migration
             .scripts
@@ -91,26 +97,30 @@ pub(super) fn releases(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             scripts => scripts,
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
-        pages.push(Page::new(
+        Page::new(
             format!("{}index.html", views::release_url(&r.id)),
             "release.html",
             "releases",
             data,
-        ));
+        )
+        }));
     }
     pages
 }
 
-pub(super) fn runbooks(input: &SiteInput, md: &Markdown) -> Vec<Page> {
+pub(super) fn runbooks<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Vec<Job<'a>> {
     let l = input.ledger;
-    let list: Vec<_> = l.runbooks.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::runbook_url(&r.slug) }).collect();
-    let mut pages = vec![Page::new(
-        "runbooks/index.html".into(),
-        "runbooks.html",
-        "runbooks",
-        minijinja::context! { runbooks => list },
-    )];
+    let mut pages = vec![job(move || {
+        let list: Vec<_> = l.runbooks.iter().map(|r| minijinja::context! { r => Value::from(Serde(r)), url => views::runbook_url(&r.slug) }).collect();
+        Page::new(
+            "runbooks/index.html".into(),
+            "runbooks.html",
+            "runbooks",
+            minijinja::context! { runbooks => list },
+        )
+    })];
     for r in &l.runbooks {
+        pages.push(job(move || {
         let path = format!("content/runbooks/{}.md", r.slug);
         let used_by: Vec<Link> = l
             .releases
@@ -127,12 +137,13 @@ pub(super) fn runbooks(input: &SiteInput, md: &Markdown) -> Vec<Page> {
             used_by => Value::from(Serde(used_by)),
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
         };
-        pages.push(Page::new(
+        Page::new(
             format!("{}index.html", views::runbook_url(&r.slug)),
             "runbook.html",
             "runbooks",
             data,
-        ));
+        )
+        }));
     }
     pages
 }

@@ -8,17 +8,16 @@ mod people;
 
 use super::charts;
 use super::train;
-use super::views::{self, Link, entry_view, release_view, timeline_view};
+use super::views::{self, Link, release_view, timeline_view};
 use super::{Markdown, SiteInput};
 use crate::model::{Keyword, Status};
 use crate::theme::segment;
-use activity::{activity, history};
+use activity::history;
 use dashboard::{dashboard, metrics, trains};
 use documents::{entries, releases, requirements, runbooks};
 use minijinja::Value;
 use minijinja::value::Serde;
 use people::{people, systems};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -53,58 +52,63 @@ impl Page {
     }
 }
 
-/// Every page of the site, in a fixed order.
-pub fn plan(input: &SiteInput, md: &Markdown) -> Vec<Page> {
-    let mut pages = vec![
-        dashboard(input),
-        ledger(input),
-        board(input),
-        history(input),
-        metrics(input),
+/// A page to build: the job builds the page's context when it runs (in parallel, right before
+/// the page is rendered and written), so the contexts of all pages are never in memory at once.
+pub type Job<'a> = Box<dyn FnOnce() -> Page + Send + 'a>;
+
+/// A [`Job`] from a closure.
+fn job<'a>(f: impl FnOnce() -> Page + Send + 'a) -> Job<'a> {
+    Box::new(f)
+}
+
+/// What the page jobs share: the input, the Markdown renderer and the entries' rows.
+pub struct Site<'a> {
+    pub input: &'a SiteInput<'a>,
+    pub md: &'a Markdown<'a>,
+    pub rows: views::Rows<'a>,
+    /// The most recent status moves (200 of them), made on first use.
+    pub activity: std::sync::OnceLock<Vec<activity::Activity>>,
+}
+
+/// Every page of the site, in a fixed order, as jobs that build it.
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let (input, md) = (site.input, site.md);
+    let mut pages: Vec<Job<'a>> = vec![
+        job(move || dashboard(site)),
+        job(move || ledger(site)),
+        job(move || board(site)),
+        job(move || history(site)),
+        job(move || metrics(input)),
     ];
-    pages.extend(trains(input));
-    pages.extend(entries(input, md));
-    pages.extend(requirements(input, md));
-    pages.extend(releases(input, md));
-    pages.extend(systems(input));
-    pages.extend(people(input));
+    pages.extend(trains(site));
+    pages.extend(entries(site));
+    pages.extend(requirements(site));
+    pages.extend(releases(site));
+    pages.extend(systems(site));
+    pages.extend(people(site));
     pages.extend(runbooks(input, md));
-    pages.push(Page::new(
-        "404.html".into(),
-        "404.html",
-        "",
-        minijinja::context! {},
-    ));
+    pages.push(job(|| {
+        Page::new("404.html".into(), "404.html", "", minijinja::context! {})
+    }));
     pages
 }
 
-fn ledger(input: &SiteInput) -> Page {
-    let rows: Vec<_> = input
-        .ledger
-        .entries
-        .iter()
-        .map(|e| entry_view(e, input.ledger, input.today))
-        .collect();
+fn ledger(site: &Site) -> Page {
     Page::new(
         "ledger/index.html".into(),
         "ledger.html",
         "ledger",
-        minijinja::context! { entries => Value::from(Serde(rows)) },
+        minijinja::context! { entries => site.rows.list(&site.input.ledger.entries) },
     )
 }
 
-fn board(input: &SiteInput) -> Page {
+fn board(site: &Site) -> Page {
+    let entries = &site.input.ledger.entries;
     let columns: Vec<_> = Status::ALL
         .iter()
         .map(|s| {
-            let items: Vec<_> = input
-                .ledger
-                .entries
-                .iter()
-                .filter(|e| e.status == *s)
-                .map(|e| entry_view(e, input.ledger, input.today))
-                .collect();
-            minijinja::context! { status => s.as_str(), entries => Value::from(Serde(items)) }
+            let items = site.rows.list(entries.iter().filter(|e| e.status == *s));
+            minijinja::context! { status => s.as_str(), entries => items }
         })
         .collect();
     Page::new(

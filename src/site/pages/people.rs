@@ -2,7 +2,18 @@
 
 use super::*;
 
-pub(super) fn systems(input: &SiteInput) -> Vec<Page> {
+/// The entries of a system: its own and those that name it as related.
+fn of_system<'a>(
+    l: &'a crate::model::Ledger,
+    name: &'a str,
+) -> impl Iterator<Item = &'a crate::model::Entry> + 'a {
+    l.entries
+        .iter()
+        .filter(move |e| e.system == name || e.related_systems.iter().any(|s| s == name))
+}
+
+pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let input = site.input;
     let l = input.ledger;
     let mut names: Vec<String> = input
         .config
@@ -10,59 +21,66 @@ pub(super) fn systems(input: &SiteInput) -> Vec<Page> {
         .iter()
         .map(|s| s.name.clone())
         .collect();
+    let mut known: std::collections::HashSet<String> = names.iter().cloned().collect();
     for e in &l.entries {
-        if !names.contains(&e.system) {
+        if known.insert(e.system.clone()) {
             names.push(e.system.clone());
         }
     }
-    let mut list = Vec::new();
-    let mut pages = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for name in names {
-        if !seen.insert(segment(&name)) {
-            continue;
-        }
-        let def = input.config.system(&name);
-        let entries: Vec<_> = l
-            .entries
+    names.retain(|name| seen.insert(segment(name)));
+    let mut pages = Vec::with_capacity(names.len() + 1);
+    let listed = names.clone();
+    pages.push(job(move || {
+        let list: Vec<_> = listed
             .iter()
-            .filter(|e| e.system == name || e.related_systems.contains(&name))
-            .map(|e| entry_view(e, l, input.today))
+            .map(|name| {
+                let def = input.config.system(name);
+                let (mut count, mut open) = (0, 0);
+                for e in of_system(l, name) {
+                    count += 1;
+                    open += usize::from(e.status.is_open());
+                }
+                minijinja::context! { name => name.clone(), url => views::system_url(name), owner => def.map(|d| d.owner.clone()), count => count, open => open }
+            })
             .collect();
-        let open = entries.iter().filter(|v| v.e.status.is_open()).count();
-        list.push(minijinja::context! { name => name.clone(), url => views::system_url(&name), owner => def.map(|d| d.owner.clone()), count => entries.len(), open => open });
-        let data = minijinja::context! {
-            name => name.clone(),
-            owner => def.map(|d| d.owner.clone()),
-            owner_url => def.filter(|d| !d.owner.is_empty()).map(|d| views::person_url(&d.owner)),
-            subsystems => def.map(|d| d.subsystems.clone()).unwrap_or_default(),
-            entries => Value::from(Serde(entries)),
-        };
-        pages.push(Page::new(
-            format!("{}index.html", views::system_url(&name)),
-            "system.html",
-            "systems",
-            data,
-        ));
-    }
-    pages.insert(
-        0,
         Page::new(
             "systems/index.html".into(),
             "systems.html",
             "systems",
             minijinja::context! { systems => list },
-        ),
-    );
+        )
+    }));
+    for name in names {
+        pages.push(job(move || {
+            let def = input.config.system(&name);
+            let entries = site.rows.list(of_system(l, &name));
+            let data = minijinja::context! {
+                name => name.clone(),
+                owner => def.map(|d| d.owner.clone()),
+                owner_url => def.filter(|d| !d.owner.is_empty()).map(|d| views::person_url(&d.owner)),
+                subsystems => def.map(|d| d.subsystems.clone()).unwrap_or_default(),
+                entries => entries,
+            };
+            Page::new(
+                format!("{}index.html", views::system_url(&name)),
+                "system.html",
+                "systems",
+                data,
+            )
+        }));
+    }
     pages
 }
 
-pub(super) fn people(input: &SiteInput) -> Vec<Page> {
+pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let input = site.input;
     let l = input.ledger;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for e in &l.entries {
         for n in [&e.tech_lead, &e.test_lead, &e.proposer] {
-            if !n.is_empty() {
+            if !n.is_empty() && seen.insert(n) {
                 names.entry(segment(n)).or_insert_with(|| n.clone());
             }
         }
@@ -83,48 +101,58 @@ pub(super) fn people(input: &SiteInput) -> Vec<Page> {
             }
         }
     }
-    let mut list = Vec::new();
-    let mut pages = Vec::new();
-    for (seg, name) in &names {
-        let of = |f: &dyn Fn(&crate::model::Entry) -> bool| -> Vec<_> {
-            l.entries
-                .iter()
-                .filter(|e| f(e))
-                .map(|e| entry_view(e, l, input.today))
-                .collect()
-        };
-        let tech = of(&|e| &e.tech_lead == name);
-        let test = of(&|e| &e.test_lead == name);
-        let proposed = of(&|e| &e.proposer == name);
-        let late = tech.iter().chain(&test).filter(|v| v.late).count();
-        let open = tech
+    let names: Vec<(String, String)> = names.into_iter().collect();
+    let mut pages = Vec::with_capacity(names.len() + 1);
+    let listed = names.clone();
+    pages.push(job(move || {
+        let list: Vec<_> = listed
             .iter()
-            .chain(&test)
-            .filter(|v| v.e.status.is_open())
-            .count();
-        list.push(minijinja::context! { name => name, url => format!("people/{seg}/"), open => open, late => late });
-        let data = minijinja::context! {
-            name => name,
-            tech => Value::from(Serde(tech)),
-            test => Value::from(Serde(test)),
-            proposed => Value::from(Serde(proposed)),
-            late => late,
-        };
-        pages.push(Page::new(
-            format!("people/{seg}/index.html"),
-            "person.html",
-            "people",
-            data,
-        ));
-    }
-    pages.insert(
-        0,
+            .map(|(seg, name)| {
+                // Counted over the tech-lead entries, then the test-lead ones (an entry led by
+                // the same person on both counts twice), as on the person's page.
+                let (mut late, mut open) = (0, 0);
+                for e in &l.entries {
+                    let n = usize::from(&e.tech_lead == name) + usize::from(&e.test_lead == name);
+                    late += n * usize::from(views::is_late(e, input.today));
+                    open += n * usize::from(e.status.is_open());
+                }
+                minijinja::context! { name => name, url => format!("people/{seg}/"), open => open, late => late }
+            })
+            .collect();
         Page::new(
             "people/index.html".into(),
             "people.html",
             "people",
             minijinja::context! { people => list },
-        ),
-    );
+        )
+    }));
+    for (seg, name) in names {
+        pages.push(job(move || {
+            let of = |f: &dyn Fn(&crate::model::Entry) -> bool| -> Vec<&crate::model::Entry> {
+                l.entries.iter().filter(|e| f(e)).collect()
+            };
+            let tech = of(&|e| e.tech_lead == name);
+            let test = of(&|e| e.test_lead == name);
+            let proposed = of(&|e| e.proposer == name);
+            let late = tech
+                .iter()
+                .chain(&test)
+                .filter(|e| views::is_late(e, input.today))
+                .count();
+            let data = minijinja::context! {
+                name => name,
+                tech => site.rows.list(tech),
+                test => site.rows.list(test),
+                proposed => site.rows.list(proposed),
+                late => late,
+            };
+            Page::new(
+                format!("people/{seg}/index.html"),
+                "person.html",
+                "people",
+                data,
+            )
+        }));
+    }
     pages
 }
