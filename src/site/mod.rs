@@ -284,7 +284,7 @@ fn render_with(
     let site = pages::Site {
         input,
         md: &md,
-        rows: views::Rows::new(input.ledger, input.today),
+        rows: views::Rows::new(input.ledger, input.today, &input.config.train),
         activity: Default::default(),
     };
     let plan = pages::plan(&site);

@@ -4,6 +4,7 @@
 #[cfg(doc)]
 use super::views::EntryView;
 use super::views::entry_view;
+use crate::config::Train;
 use crate::model::{Entry, Ledger};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 pub struct Rows<'a> {
     ledger: &'a Ledger,
     today: Option<Date>,
+    train: &'a Train,
     /// By position in `ledger.entries`.
     rows: Vec<minijinja::Value>,
     /// Positions of each release's entries, by id.
@@ -24,12 +26,14 @@ pub struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     /// The rows of every entry of `ledger` (in parallel).
-    pub fn new(ledger: &'a Ledger, today: Option<Date>) -> Rows<'a> {
+    pub fn new(ledger: &'a Ledger, today: Option<Date>, train: &'a Train) -> Rows<'a> {
         use rayon::prelude::*;
         let rows = ledger
             .entries
             .par_iter()
-            .map(|e| minijinja::Value::from(minijinja::value::Serde(entry_view(e, ledger, today))))
+            .map(|e| {
+                minijinja::Value::from(minijinja::value::Serde(entry_view(e, ledger, today, train)))
+            })
             .collect();
         let mut of_release: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut of_requirement: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -44,6 +48,7 @@ impl<'a> Rows<'a> {
         Rows {
             ledger,
             today,
+            train,
             rows,
             of_release,
             of_requirement,
@@ -61,6 +66,7 @@ impl<'a> Rows<'a> {
                 e,
                 self.ledger,
                 self.today,
+                self.train,
             ))),
         }
     }

@@ -4,9 +4,9 @@
 
 use super::i18n;
 pub use super::rows::Rows;
-use crate::config::{Config, Language};
+use crate::config::{Config, Language, Train};
 use crate::history::{History, Timeline, facts};
-use crate::model::{Entry, Env, Keyword, Ledger, Release, Status, TestResult};
+use crate::model::{Entry, Env, Keyword, Ledger, Release, TestResult};
 use crate::theme::segment;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -65,12 +65,9 @@ pub struct TestRunView {
     pub by: String,
 }
 
-/// True when an open entry's planned finish is before `today`.
-pub fn is_late(e: &Entry, today: Option<Date>) -> bool {
-    match (today, e.planned_finish) {
-        (Some(t), Some(f)) => e.status.is_open() && e.status != Status::OnHold && f < t,
-        _ => false,
-    }
+/// Late on `today` (see [`crate::metrics::is_late`]); never without a generation date.
+pub fn is_late(e: &Entry, today: Option<Date>, train: &Train) -> bool {
+    today.is_some_and(|t| crate::metrics::is_late(e, t, train))
 }
 
 /// Markdown as plain text, whitespace collapsed, at most `max` characters.
@@ -84,12 +81,17 @@ pub fn plain(markdown: &str, max: usize) -> String {
     text
 }
 
-pub fn entry_view<'a>(e: &'a Entry, ledger: &Ledger, today: Option<Date>) -> EntryView<'a> {
+pub fn entry_view<'a>(
+    e: &'a Entry,
+    ledger: &Ledger,
+    today: Option<Date>,
+    train: &Train,
+) -> EntryView<'a> {
     let opt_person = |s: &str| (!s.is_empty()).then(|| person_url(s));
     EntryView {
         e,
         url: entry_url(e.id),
-        late: is_late(e, today),
+        late: is_late(e, today, train),
         summary: plain(&e.body, 200),
         system_url: system_url(&e.system),
         tech_lead_url: opt_person(&e.tech_lead),

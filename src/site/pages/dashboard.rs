@@ -23,9 +23,11 @@ pub(super) fn dashboard(site: &Site) -> Page {
             minijinja::context! { status => s.as_str(), entries => items }
         })
         .collect();
-    let late = site
-        .rows
-        .list(open.iter().copied().filter(|e| views::is_late(e, today)));
+    let late = site.rows.list(
+        open.iter()
+            .copied()
+            .filter(|e| views::is_late(e, today, &input.config.train)),
+    );
     let upcoming = l
         .releases
         .iter()

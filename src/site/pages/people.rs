@@ -113,7 +113,7 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 let (mut late, mut open) = (0, 0);
                 for e in &l.entries {
                     let n = usize::from(&e.tech_lead == name) + usize::from(&e.test_lead == name);
-                    late += n * usize::from(views::is_late(e, input.today));
+                    late += n * usize::from(views::is_late(e, input.today, &input.config.train));
                     open += n * usize::from(e.status.is_open());
                 }
                 minijinja::context! { name => name, url => format!("people/{seg}/"), open => open, late => late }
@@ -137,7 +137,7 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             let late = tech
                 .iter()
                 .chain(&test)
-                .filter(|e| views::is_late(e, input.today))
+                .filter(|e| views::is_late(e, input.today, &input.config.train))
                 .count();
             let data = minijinja::context! {
                 name => name,
