@@ -25,8 +25,8 @@ pub struct Options {
 /// A phase of the build, reported as it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    Check,
-    History,
+    /// Checking the content while mining the history.
+    Read,
     Render,
     Write,
 }
@@ -35,8 +35,7 @@ impl Phase {
     /// What the phase does, for a progress line.
     pub fn doing(self) -> &'static str {
         match self {
-            Phase::Check => "loading",
-            Phase::History => "reading history from git",
+            Phase::Read => "checking and reading history from git",
             Phase::Render => "rendering",
             Phase::Write => "writing",
         }
@@ -45,8 +44,7 @@ impl Phase {
     /// The phase's name, for timings.
     pub fn name(self) -> &'static str {
         match self {
-            Phase::Check => "check",
-            Phase::History => "history",
+            Phase::Read => "check+history",
             Phase::Render => "render",
             Phase::Write => "swap",
         }
@@ -108,12 +106,65 @@ pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
     diags
 }
 
+/// The history of the repository at `dir` (empty when it is not a git repository), the HEAD
+/// commit's time, and whether there is a repository.
+fn mine(dir: &Path, opts: &MineOptions) -> Result<(History, Option<String>, bool)> {
+    let Some(repo) = Repo::open(dir)? else {
+        return Ok((History::default(), None, false));
+    };
+    let history = history::mine(dir, &repo, opts)?;
+    let at = match &history.head {
+        Some(h) => {
+            let (secs, off) = repo.commit_time(h)?;
+            Some(history::rfc3339(secs, off))
+        }
+        None => None,
+    };
+    Ok((history, at, true))
+}
+
+/// Refuses an output folder whose swap would replace the ledger's own files: the ledger
+/// itself, a folder above it, or one of its inputs.
+fn check_out(dir: &Path, out: &Path) -> Result<()> {
+    let real = |p: &Path| -> PathBuf {
+        if let Ok(c) = p.canonicalize() {
+            return c;
+        }
+        match (p.parent().map(Path::canonicalize), p.file_name()) {
+            (Some(Ok(parent)), Some(name)) => parent.join(name),
+            _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+        }
+    };
+    let (d, o) = (real(dir), real(out));
+    let inside = ["content", "sql", "themes", ".git", crate::config::FILE]
+        .iter()
+        .any(|x| o.starts_with(d.join(x)));
+    if d.starts_with(&o) || inside {
+        return Err(crate::Error::Usage(format!(
+            "refusing to write the site into {}: it would replace the ledger's own files \
+             (pass --out DIR, e.g. --out public)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Builds the site of the ledger at `dir` into `opts.out`. `phase` is called as each phase
 /// starts. The previous output is replaced only when everything succeeded.
 pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result<Built> {
-    phase(Phase::Check);
-    let loaded = load::load(dir)?;
-    let diags = diagnostics(dir, &loaded);
+    check_out(dir, &opts.out)?;
+    phase(Phase::Read);
+    // The content is checked while the history is mined: neither needs the other, and a
+    // failed check only wastes mining that the cache keeps for the next run.
+    let (checked, mined) = rayon::join(
+        || {
+            let loaded = load::load(dir)?;
+            let diags = diagnostics(dir, &loaded);
+            Ok::<_, crate::Error>((loaded, diags))
+        },
+        || mine(dir, &opts.mine),
+    );
+    let (loaded, diags) = checked?;
     if Summary::of(&diags).errors > 0 {
         return Ok(Built::Failed {
             diagnostics: diags,
@@ -121,22 +172,8 @@ pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result
             max_file_size: loaded.config.max_file_size,
         });
     }
+    let (history, generated_at, has_history) = mined?;
     let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
-    phase(Phase::History);
-    let (history, generated_at, has_history) = match Repo::open(dir)? {
-        Some(repo) => {
-            let history = history::mine(dir, &repo, &opts.mine)?;
-            let at = match &history.head {
-                Some(h) => {
-                    let (secs, off) = repo.commit_time(h)?;
-                    Some(history::rfc3339(secs, off))
-                }
-                None => None,
-            };
-            (history, at, true)
-        }
-        None => (History::default(), None, false),
-    };
     phase(Phase::Render);
     let mut base_url = opts
         .base_url

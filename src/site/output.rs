@@ -24,8 +24,15 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts writing a new version of `out`.
+    /// Starts writing a new version of `out`, which must be a folder or not exist yet.
     pub fn new(out: &Path) -> Result<Staging> {
+        if std::fs::symlink_metadata(out).is_ok_and(|m| !m.is_dir()) {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a folder; the site is written into a folder \
+                 (pass --out DIR)",
+                out.display()
+            )));
+        }
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -119,8 +126,11 @@ fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
 
 fn swap(tmp: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     if std::fs::symlink_metadata(out).is_ok() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&old);
+        // A name nothing has: a leftover of a killed build may hold the obvious one.
+        let old = (0..)
+            .map(|n| parent.join(format!(".{name}.old-{}-{n}", std::process::id())))
+            .find(|p| std::fs::symlink_metadata(p).is_err())
+            .unwrap_or_else(|| parent.join(format!(".{name}.old")));
         std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
         std::fs::rename(tmp, out).map_err(|e| Error::io(out, e))?;
         remove_tree(&old)
@@ -178,6 +188,33 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_leftover_of_a_killed_build_does_not_block_the_swap() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("index.html", "one")]).unwrap();
+        let leftover = t
+            .path()
+            .join(format!(".public.old-{}-0", std::process::id()));
+        std::fs::write(&leftover, "not a folder").unwrap();
+        write_atomic(&out, &[file("index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert_eq!(std::fs::read_to_string(&leftover).unwrap(), "not a folder");
+    }
+
+    #[test]
+    fn an_output_that_is_a_file_is_refused_and_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("notes.txt");
+        std::fs::write(&out, "mine").unwrap();
+        let err = write_atomic(&out, &[file("index.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("is not a folder"), "{err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
     }
 
     #[test]

@@ -480,3 +480,24 @@ fn metrics_and_the_train_come_from_history() {
         "no train in today's week (W13): the dashboard links to the latest"
     );
 }
+
+#[test]
+fn an_output_folder_that_would_replace_the_ledger_is_refused() {
+    let l = Ledger::example();
+    for out in [".", "..", "content", "content/entries", "sql", ".git"] {
+        let (code, stdout, err) = build(&l, &["--out", out]);
+        assert_eq!(code, 2, "--out {out}: {stdout}{err}");
+        assert!(
+            err.contains("would replace the ledger's own files"),
+            "{err}"
+        );
+    }
+    assert!(l.path("content/entries/0020-repayment-file.md").is_file());
+    assert!(l.path("opsledger.toml").is_file());
+    // A file is refused too, and kept.
+    let l = l.file("notes.txt", "mine");
+    let (code, _, err) = build(&l, &["--out", "notes.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a folder"), "{err}");
+    assert_eq!(l.read("notes.txt"), "mine");
+}
