@@ -501,3 +501,39 @@ fn an_output_folder_that_would_replace_the_ledger_is_refused() {
     assert!(err.contains("is not a folder"), "{err}");
     assert_eq!(l.read("notes.txt"), "mine");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_pages_as_the_same_files() {
+    use std::os::unix::fs::MetadataExt;
+    let l = example_repo();
+    assert_eq!(build(&l, &[]).0, 0);
+    let inode = |l: &Ledger, p: &str| std::fs::metadata(l.path(p)).unwrap().ino();
+    let (e1, e20) = (
+        inode(&l, "public/entries/1/index.html"),
+        inode(&l, "public/entries/20/index.html"),
+    );
+    // Only the dashboard carries the generation time, so other pages stay byte-identical.
+    let footer = |p: &str| l.read(p).split("<footer>").nth(1).unwrap().to_owned();
+    assert!(footer("public/index.html").contains("生成于 2019-03-01T10:00:00+08:00"));
+    assert!(!footer("public/entries/1/index.html").contains("生成于"));
+    let text = l.read("content/entries/0020-repayment-file.md");
+    let l = l
+        .file(
+            "content/entries/0020-repayment-file.md",
+            text.replace("title: 还款文件生成", "title: 还款文件生成（新）"),
+        )
+        .commit("rename entry 20");
+    let (code, out, err) = build(&l, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        inode(&l, "public/entries/1/index.html"),
+        e1,
+        "unchanged: linked, not written"
+    );
+    assert_ne!(inode(&l, "public/entries/20/index.html"), e20);
+    assert!(
+        l.read("public/entries/20/index.html")
+            .contains("还款文件生成（新）")
+    );
+}
