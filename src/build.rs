@@ -8,7 +8,7 @@ use crate::git::Repo;
 use crate::history::{self, History, MineOptions};
 use crate::load::{self, Loaded, WorkTree};
 use crate::report::{self, Format, Summary};
-use crate::site::{self, SiteInput};
+use crate::site::{self, Progress, SiteInput};
 use crate::theme::Theme;
 use std::path::{Path, PathBuf};
 
@@ -150,8 +150,14 @@ fn check_out(dir: &Path, out: &Path) -> Result<()> {
 }
 
 /// Builds the site of the ledger at `dir` into `opts.out`. `phase` is called as each phase
-/// starts. The previous output is replaced only when everything succeeded.
-pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result<Built> {
+/// starts, `progress` as pages are written. The previous output is replaced only when
+/// everything succeeded.
+pub fn build(
+    dir: &Path,
+    opts: &Options,
+    phase: &mut dyn FnMut(Phase),
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Built> {
     check_out(dir, &opts.out)?;
     phase(Phase::Read);
     // The content is checked while the history is mined: neither needs the other, and a
@@ -197,6 +203,7 @@ pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result
         read: &read,
         seats: Default::default(),
         moves: Default::default(),
+        progress,
     };
     // Pages go to a temporary folder as they are rendered; it replaces the output only when
     // everything succeeded (dropping `staging` removes it).
@@ -218,4 +225,86 @@ pub fn build(dir: &Path, opts: &Options, phase: &mut dyn FnMut(Phase)) -> Result
         diagnostics: diags,
         has_history,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn options(out: PathBuf) -> Options {
+        Options {
+            out,
+            base_url: None,
+            mine: MineOptions::default(),
+        }
+    }
+
+    #[test]
+    fn the_example_builds_reporting_phases_and_every_page() {
+        let t = tempfile::tempdir().unwrap();
+        crate::scaffold::write_example(t.path()).unwrap();
+        let (total, written) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let progress = |p: Progress| match p {
+            Progress::Pages(n) => total.store(n, Ordering::SeqCst),
+            Progress::Page => {
+                written.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        let mut phases = Vec::new();
+        let built = build(
+            t.path(),
+            &options(t.path().join("public")),
+            &mut |p| phases.push(p),
+            &progress,
+        )
+        .unwrap();
+        let Built::Site { pages, .. } = built else {
+            panic!("the example does not build: {built:?}");
+        };
+        assert_eq!(phases, [Phase::Read, Phase::Render, Phase::Write]);
+        assert!(pages > 50, "{pages}");
+        assert_eq!(total.load(Ordering::SeqCst), pages);
+        assert_eq!(written.load(Ordering::SeqCst), pages);
+        assert!(t.path().join("public/entries/20/index.html").is_file());
+    }
+
+    #[test]
+    fn content_errors_are_diagnostics_and_nothing_is_written() {
+        let t = tempfile::tempdir().unwrap();
+        crate::scaffold::write_example(t.path()).unwrap();
+        let entry = t.path().join("content/entries/0020-repayment-file.md");
+        std::fs::write(&entry, "---\nid: [\n---\n").unwrap();
+        let built = build(
+            t.path(),
+            &options(t.path().join("public")),
+            &mut |_| {},
+            &|_| {},
+        );
+        let Ok(Built::Failed {
+            diagnostics,
+            in_content: true,
+            ..
+        }) = &built
+        else {
+            panic!("{built:?}");
+        };
+        assert!(!diagnostics.is_empty());
+        assert!(!t.path().join("public").exists());
+        let report = built.unwrap().report(t.path(), false);
+        assert!(
+            report.contains("content/entries/0020-repayment-file.md:2:"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn an_output_over_the_ledger_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        crate::scaffold::write_example(t.path()).unwrap();
+        for out in [t.path().to_path_buf(), t.path().join("content")] {
+            let err = build(t.path(), &options(out), &mut |_| {}, &|_| {}).unwrap_err();
+            assert!(err.to_string().contains("own files"), "{err}");
+        }
+    }
 }

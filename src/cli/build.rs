@@ -4,6 +4,7 @@ use super::history::{WalkerArg, options};
 use super::{Outcome, out};
 use crate::build::{self, Built, Phase};
 use crate::report::Summary;
+use crate::site::Progress;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -82,7 +83,18 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         lap = (std::time::Instant::now(), Some(next));
         progress.set_message(next.doing());
     };
-    let built = build::build(dir, &args.options(dir), &mut on_phase);
+    let on_progress = |p: Progress| match p {
+        Progress::Pages(n) => {
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
+            ) {
+                progress.set_style(style.progress_chars("=> "));
+            }
+            progress.set_length(n as u64);
+        }
+        Progress::Page => progress.inc(1),
+    };
+    let built = build::build(dir, &args.options(dir), &mut on_phase, &on_progress);
     if let (Some(last), true) = (lap.1, args.timings) {
         eprintln!("{:>10}: {:.3}s", last.name(), lap.0.elapsed().as_secs_f64());
     }

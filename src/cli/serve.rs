@@ -90,7 +90,7 @@ impl Builder<'_> {
         let started = Instant::now();
         self.builds += 1;
         self.opts.out = self.root.join(format!("site-{}", self.builds));
-        match build::build(self.dir, &self.opts, &mut |_| {}) {
+        match build::build(self.dir, &self.opts, &mut |_| {}, &|_| {}) {
             Ok(Built::Site { pages, .. }) => {
                 self.live.publish_site(&self.opts.out);
                 // The version before the last good one is no longer served.

@@ -42,6 +42,17 @@ pub struct SiteInput<'a> {
     pub seats: std::sync::OnceLock<train::Seats>,
     /// Every entry's landed status moves `(from, to, unix time)`, by id, on first use.
     pub moves: std::sync::OnceLock<std::collections::BTreeMap<u32, crate::metrics::Moves>>,
+    /// Told how many pages there are, then of every page written (from any thread).
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// The rendering's progress, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// How many pages will be written.
+    Pages(usize),
+    /// One more page was written.
+    Page,
 }
 
 impl SiteInput<'_> {
@@ -288,6 +299,7 @@ fn render_with(
         activity: Default::default(),
     };
     let plan = pages::plan(&site);
+    (input.progress)(Progress::Pages(plan.len()));
     let theme = &*theme;
     let results: Vec<Result<(), Vec<Diagnostic>>> = plan
         .into_par_iter()
@@ -299,7 +311,9 @@ fn render_with(
             sink(OutputFile {
                 path: p.path,
                 bytes: html.into_bytes(),
-            })
+            })?;
+            (input.progress)(Progress::Page);
+            Ok(())
         })
         .collect();
     let pages = results.len();
