@@ -12,6 +12,11 @@
 //! With `--base REF`, [`base`] compares the ledger with its version at the merge base (loaded
 //! from git by [`load::load_at`]) for `check --base` and `diff --base`.
 //!
+//! [`build`] is the whole pipeline behind `build`, `demo` and `serve`: load and check while
+//! [`history`] mines git, then [`site`] renders through [`theme`] and [`markdown`] into a staging
+//! folder that replaces the output at once. [`serve`] serves the last good build and watches the
+//! inputs.
+//!
 //! Only [`cli`] prints, reads the clock or the environment, and picks exit codes.
 
 pub mod base;
