@@ -1,5 +1,5 @@
-//! `opsledger serve [--port N] [--open]`: builds the site into `.opsledger/serve/`, serves it on
-//! 127.0.0.1, rebuilds when `content/`, `sql/`, the config, the theme or the git history
+//! `opsledger serve [--port N] [--open]`: builds the site into `.opsledger/serve/<port>/`,
+//! serves it on 127.0.0.1, rebuilds when `content/`, `sql/`, the config, the theme or the git history
 //! changes (the history cache makes that a matter of milliseconds), and reloads the open pages.
 //! A failed rebuild shows its diagnostics in the browser over the last good site.
 
@@ -39,14 +39,17 @@ impl Args {
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     // Not a ledger at all is a usage error, not something to show in a browser.
     crate::load::load_config(dir)?;
-    let root = dir.join(".opsledger/serve");
+    let live = Arc::new(Live::new());
+    let server = Server::start(args.port, Arc::clone(&live))?;
+    let url = format!("http://{}/", server.addr);
+    // One folder per port: two servers of one ledger never share their builds.
+    let root = dir
+        .join(".opsledger/serve")
+        .join(server.addr.port().to_string());
     if root.exists() {
         std::fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
     }
     std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-    let live = Arc::new(Live::new());
-    let server = Server::start(args.port, Arc::clone(&live))?;
-    let url = format!("http://{}/", server.addr);
     // Watching starts before the first build, so no edit made during it is missed.
     let mut watcher = Watcher::new(dir)?;
     let mut builder = Builder {
