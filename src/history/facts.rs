@@ -93,34 +93,36 @@ pub fn rollbacks(t: &Timeline) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// A commit that moves `status` from `from` to `to` at `time`, landed at once (for the tests
+/// here and in `metrics`).
+#[cfg(test)]
+pub(crate) fn status_step(time: &str, from: Option<&str>, to: &str) -> Step {
+    use serde_json::json;
+    Step {
+        commit: format!("c{time}"),
+        author: "琳琳".into(),
+        email: String::new(),
+        time: time.into(),
+        message: String::new(),
+        landed_commit: format!("m{time}"),
+        landed_time: time.into(),
+        changes: vec![crate::history::FieldChange {
+            field: "status".into(),
+            from: from.map_or(json!(null), |f| json!(f)),
+            to: json!(to),
+        }],
+        body_changed: false,
+        path: "content/entries/0020-a.md".into(),
+        kind: crate::git::ChangeKind::Modified,
+        note: None,
+        working_tree: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::status_step as step;
     use super::*;
-    use crate::git::ChangeKind;
-    use crate::history::FieldChange;
-    use serde_json::json;
-
-    fn step(time: &str, from: Option<&str>, to: &str) -> Step {
-        Step {
-            commit: format!("c{time}"),
-            author: "琳琳".into(),
-            email: String::new(),
-            time: time.into(),
-            message: String::new(),
-            landed_commit: format!("m{time}"),
-            landed_time: time.into(),
-            changes: vec![FieldChange {
-                field: "status".into(),
-                from: from.map_or(json!(null), |f| json!(f)),
-                to: json!(to),
-            }],
-            body_changed: false,
-            path: "content/entries/0020-a.md".into(),
-            kind: ChangeKind::Modified,
-            note: None,
-            working_tree: false,
-        }
-    }
 
     fn timeline() -> Timeline {
         Timeline {

@@ -2,31 +2,7 @@
 //! train (carry-over), a release, its rollback and the re-release, a stuck entry.
 
 use super::*;
-use crate::git::ChangeKind;
-use crate::history::{FieldChange, Step};
-use serde_json::json;
-
-fn step(time: &str, from: Option<&str>, to: &str) -> Step {
-    Step {
-        commit: format!("c{time}"),
-        author: "琳琳".into(),
-        email: String::new(),
-        time: time.into(),
-        message: String::new(),
-        landed_commit: format!("m{time}"),
-        landed_time: time.into(),
-        changes: vec![FieldChange {
-            field: "status".into(),
-            from: from.map_or(json!(null), |f| json!(f)),
-            to: json!(to),
-        }],
-        body_changed: false,
-        path: "content/entries/0020-a.md".into(),
-        kind: ChangeKind::Modified,
-        note: None,
-        working_tree: false,
-    }
-}
+use crate::history::facts::status_step as step;
 
 fn tl(steps: &[(&str, Option<&str>, &str)]) -> Timeline {
     Timeline {

@@ -61,6 +61,13 @@ pub struct Tests {
 }
 
 impl Tests {
+    /// Whether SIT, UAT and pre-production have all passed.
+    pub fn all_passed(&self) -> bool {
+        Env::ALL
+            .iter()
+            .all(|&env| self.get(env).result == TestResult::Pass)
+    }
+
     pub fn get(&self, env: Env) -> &TestRun {
         match env {
             Env::Sit => &self.sit,
@@ -303,6 +310,17 @@ mod tests {
         assert_eq!(entry_file_id("20-short.md"), None);
         assert_eq!(entry_file_id("0020x.md"), None);
         assert_eq!(entry_file_id("readme.md"), None);
+    }
+
+    #[test]
+    fn all_passed_needs_every_stage() {
+        let mut t = Tests::default();
+        assert!(!t.all_passed());
+        t.sit.result = TestResult::Pass;
+        t.uat.result = TestResult::Pass;
+        assert!(!t.all_passed());
+        t.preprod.result = TestResult::Pass;
+        assert!(t.all_passed());
     }
 
     #[test]

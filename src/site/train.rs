@@ -5,7 +5,7 @@
 //! the ledger, the history, the config and "today".
 
 use crate::metrics::{self, Seat};
-use crate::model::{Entry, Env, Keyword, Release, ReleaseStatus, Status, TestResult};
+use crate::model::{Entry, Keyword, Release, ReleaseStatus, Status};
 use crate::site::SiteInput;
 use crate::site::views::{self, Link, Rows, release_url};
 use jiff::civil::Date;
@@ -321,14 +321,7 @@ fn due_ids(input: &SiteInput, idx: &Index, week: &str, release_date: Date) -> BT
 
 /// The readiness checks and run sheet of a release.
 pub fn run_sheet(entries: &[&Entry], r: &Release) -> RunSheet {
-    let passed = entries
-        .iter()
-        .filter(|e| {
-            Env::ALL
-                .iter()
-                .all(|&env| e.tests.get(env).result == TestResult::Pass)
-        })
-        .count();
+    let passed = entries.iter().filter(|e| e.tests.all_passed()).count();
     let wanted: Vec<&String> = entries.iter().flat_map(|e| &e.sql_scripts).collect();
     let unlisted: Vec<String> = wanted
         .iter()

@@ -6,7 +6,7 @@ use super::i18n;
 pub use super::rows::Rows;
 use crate::config::{Config, Language, Train};
 use crate::history::{History, Timeline, facts};
-use crate::model::{Entry, Env, Keyword, Ledger, Release, TestResult};
+use crate::model::{Entry, Env, Keyword, Ledger, Release};
 use crate::theme::segment;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -292,14 +292,7 @@ pub fn release_view<'a>(
     rows: &Rows,
 ) -> ReleaseView<'a> {
     let mine = rows.entries_of_release(&r.id);
-    let passed = mine
-        .iter()
-        .filter(|e| {
-            Env::ALL
-                .iter()
-                .all(|&env| e.tests.get(env).result == TestResult::Pass)
-        })
-        .count();
+    let passed = mine.iter().filter(|e| e.tests.all_passed()).count();
     let entries: Vec<minijinja::Value> = mine.iter().map(|e| rows.of(e)).collect();
     let released = history.of(&r.doc.path).and_then(facts::released_at);
     let ordered_steps = ordered_steps(r);
