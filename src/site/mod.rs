@@ -218,48 +218,6 @@ pub fn build_into(
     pages
 }
 
-/// The whole site: every page, the theme's static files and the exports.
-pub fn build(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let exports = export::ExportInput {
-        config: input.config,
-        ledger: input.ledger,
-        history: input.history,
-        generated_at: input.generated_at.as_deref(),
-        base_url: &input.base_url,
-    };
-    // The exports (the xlsx is zip-compressed) are written while the pages render.
-    let (pages, exported) = rayon::join(|| render(input, theme), || export::all(&exports));
-    let mut files = pages?;
-    match exported {
-        Ok(more) => files.extend(more),
-        Err(e) => {
-            let d = Diagnostic::new(
-                crate::diag::Code::TemplateError,
-                "(exports)",
-                crate::diag::Pos::START,
-                format!("cannot write the exports: {e}"),
-            );
-            return Err(vec![d]);
-        }
-    }
-    Ok(files)
-}
-
-/// Renders every page and copies the theme's static files, collecting them in memory. A
-/// template problem is a diagnostic; all of them are collected.
-pub fn render(input: &SiteInput, theme: &mut Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = Mutex::new(Vec::new());
-    render_with(input, theme, &|f| {
-        if let Ok(mut v) = files.lock() {
-            v.push(f);
-        }
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
 /// Renders every page (in parallel) and the static files, handing each to `sink` as soon as it
 /// exists.
 fn render_with(
