@@ -1,6 +1,6 @@
 //! `opsledger build`: check, mine the history, render the site, write it atomically.
 
-use super::history::{WalkerArg, options};
+use super::history::{MineArgs, WalkerArg};
 use super::{Outcome, out};
 use crate::build::{self, Built, Phase};
 use crate::report::Summary;
@@ -16,15 +16,8 @@ pub struct Args {
     /// The site's base URL (default: `base_url` of opsledger.toml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Build with the history a shallow clone has, instead of refusing it.
-    #[arg(long)]
-    pub allow_shallow: bool,
-    /// Where the history cache lives (default: .opsledger/cache in the ledger).
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
-    /// Mine the history from scratch, without the cache.
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub mine: MineArgs,
     /// Print how long each phase took (to stderr).
     #[arg(long)]
     pub timings: bool,
@@ -36,9 +29,7 @@ impl Args {
         Args {
             out: PathBuf::from("public"),
             base_url: None,
-            allow_shallow: false,
-            cache_dir: None,
-            no_cache: false,
+            mine: MineArgs::default(),
             timings: false,
         }
     }
@@ -50,13 +41,7 @@ impl Args {
         build::Options {
             out: self.target(dir),
             base_url: self.base_url.clone(),
-            mine: options(
-                dir,
-                WalkerArg::Auto,
-                self.allow_shallow,
-                self.cache_dir.as_deref(),
-                self.no_cache,
-            ),
+            mine: self.mine.options(dir, WalkerArg::Auto),
         }
     }
 

@@ -131,7 +131,11 @@ pub(super) fn against_base(
         Vec::new()
     } else {
         // Only the commits of the range matter, so a shallow clone's partial history will do.
-        let opts = super::history::options(dir, super::history::WalkerArg::Auto, true, None, false);
+        let opts = super::history::MineArgs {
+            allow_shallow: true,
+            ..Default::default()
+        }
+        .options(dir, super::history::WalkerArg::Auto);
         let h = history::mine(dir, &repo, &opts)?;
         let mut moves = Vec::new();
         for t in h.files.values().filter(|t| !t.deleted) {

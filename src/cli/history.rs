@@ -15,7 +15,14 @@ pub struct Args {
     /// Which history walker to use.
     #[arg(long, value_enum, default_value = "auto")]
     pub walker: WalkerArg,
-    /// Build with the history a shallow clone has, instead of refusing it.
+    #[command(flatten)]
+    pub mine: MineArgs,
+}
+
+/// The history flags of every command that mines it (`history`, `build`, `serve`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MineArgs {
+    /// Use the history a shallow clone has, instead of refusing it.
     #[arg(long)]
     pub allow_shallow: bool,
     /// Where the history cache lives (default: .opsledger/cache in the ledger).
@@ -24,6 +31,22 @@ pub struct Args {
     /// Mine from scratch, without reading or writing the cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl MineArgs {
+    /// The mining options of the ledger at `dir` (relative cache paths are relative to the
+    /// current directory, as every path flag).
+    pub fn options(&self, dir: &Path, walker: WalkerArg) -> MineOptions {
+        MineOptions {
+            walker: walker.into(),
+            allow_shallow: self.allow_shallow,
+            cache_dir: (!self.no_cache).then(|| {
+                self.cache_dir
+                    .clone()
+                    .unwrap_or_else(|| dir.join(".opsledger/cache"))
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,25 +72,6 @@ impl From<WalkerArg> for Walker {
     }
 }
 
-/// The mining options of a command, from its flags.
-pub fn options(
-    dir: &Path,
-    walker: WalkerArg,
-    allow_shallow: bool,
-    cache_dir: Option<&Path>,
-    no_cache: bool,
-) -> MineOptions {
-    MineOptions {
-        walker: walker.into(),
-        allow_shallow,
-        cache_dir: (!no_cache).then(|| {
-            cache_dir
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| dir.join(".opsledger/cache"))
-        }),
-    }
-}
-
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let Some(repo) = Repo::open(dir)? else {
         eprintln!(
@@ -76,13 +80,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         );
         return Ok(Outcome::Ok);
     };
-    let opts = options(
-        dir,
-        args.walker,
-        args.allow_shallow,
-        args.cache_dir.as_deref(),
-        args.no_cache,
-    );
+    let opts = args.mine.options(dir, args.walker);
     let h = history::mine(dir, &repo, &opts)?;
     let text = match (&args.file, args.format) {
         (Some(f), HistoryFormat::Json) => serde_json::to_string_pretty(&h.of(f))? + "\n",

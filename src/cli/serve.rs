@@ -3,7 +3,7 @@
 //! changes (the history cache makes that a matter of milliseconds), and reloads the open pages.
 //! A failed rebuild shows its diagnostics in the browser over the last good site.
 
-use super::history::{WalkerArg, options};
+use super::history::{MineArgs, WalkerArg};
 use super::{Outcome, out};
 use crate::build::{self, Built};
 use crate::error::Error;
@@ -20,9 +20,8 @@ pub struct Args {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Build with the history a shallow clone has, instead of refusing it.
-    #[arg(long)]
-    pub allow_shallow: bool,
+    #[command(flatten)]
+    pub mine: MineArgs,
 }
 
 impl Args {
@@ -31,7 +30,7 @@ impl Args {
         Args {
             port: 1111,
             open: false,
-            allow_shallow: false,
+            mine: MineArgs::default(),
         }
     }
 }
@@ -59,7 +58,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         opts: build::Options {
             out: PathBuf::new(),
             base_url: Some(url.clone()),
-            mine: options(dir, WalkerArg::Auto, args.allow_shallow, None, false),
+            mine: args.mine.options(dir, WalkerArg::Auto),
         },
         builds: 0,
     };
