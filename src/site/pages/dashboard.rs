@@ -83,14 +83,7 @@ pub(super) fn dashboard(site: &Site) -> Page {
     }) {
         *weeks.entry(views::week_label(r.date)).or_default() += 1.0;
     }
-    let weeks: Vec<(String, f64)> = weeks
-        .into_iter()
-        .rev()
-        .take(16)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let weeks = last_weeks(weeks.into_iter().collect());
     let mut lead: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for e in l.entries.iter().filter(|e| e.status == Status::Released) {
         if let Some(r) = e.release.as_deref().and_then(|r| l.release(r)) {
@@ -99,18 +92,11 @@ pub(super) fn dashboard(site: &Site) -> Page {
             *slot = (slot.0 + days, slot.1 + 1.0);
         }
     }
-    let lead: Vec<(String, f64)> = lead
-        .into_iter()
-        .map(|(w, (sum, n))| (w, (sum / n * 10.0).round() / 10.0))
-        .collect();
-    let lead: Vec<(String, f64)> = lead
-        .into_iter()
-        .rev()
-        .take(16)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let lead = last_weeks(
+        lead.into_iter()
+            .map(|(w, (sum, n))| (w, (sum / n * 10.0).round() / 10.0))
+            .collect(),
+    );
     let safe = Value::from_safe_string;
     let data = minijinja::context! {
         today => today.map(|d| d.to_string()),
@@ -233,4 +219,22 @@ pub(super) fn trains<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         }));
     }
     pages
+}
+
+/// The last 16 weeks of a week-ordered series (what a dashboard chart has room for).
+fn last_weeks(mut series: Vec<(String, f64)>) -> Vec<(String, f64)> {
+    series.drain(..series.len().saturating_sub(16));
+    series
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn charts_keep_the_last_16_weeks_in_order() {
+        let series: Vec<(String, f64)> = (1..=20).map(|w| (format!("W{w:02}"), w as f64)).collect();
+        let last = super::last_weeks(series);
+        assert_eq!(last.len(), 16);
+        assert_eq!((last[0].0.as_str(), last[15].0.as_str()), ("W05", "W20"));
+        assert_eq!(super::last_weeks(vec![("W01".into(), 1.0)]).len(), 1);
+    }
 }
