@@ -207,16 +207,7 @@ impl Repo {
 
     /// The bytes of one file (ledger-relative) at `commit`, if it is a regular file there.
     pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
-        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
-        let tree = c.tree().map_err(git_err)?;
-        let Ok(entry) = tree.get_path(Path::new(&format!("{}{path}", self.prefix))) else {
-            return Ok(None);
-        };
-        if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
-            return Ok(None);
-        }
-        let blob = self.repo.find_blob(entry.id()).map_err(git_err)?;
-        Ok(Some(blob.content().to_vec()))
+        file_at(&self.repo, &self.prefix, commit, path)
     }
 
     /// The commits reachable from HEAD and not from `since`: a pull request's own commits when
@@ -437,16 +428,27 @@ impl BlobReader {
 
     /// The bytes of the file at `path` (ledger-relative) in `commit`, if it is a regular file.
     pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
-        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
-        let tree = c.tree().map_err(git_err)?;
-        let Ok(entry) = tree.get_path(Path::new(&format!("{}{path}", self.prefix))) else {
-            return Ok(None);
-        };
-        if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
-            return Ok(None);
-        }
-        Ok(Some(self.read(&entry.id().to_string())?))
+        file_at(&self.repo, &self.prefix, commit, path)
     }
+}
+
+/// The bytes of the file at `prefix` + `path` in `commit`, if it is a regular file there.
+fn file_at(
+    repo: &git2::Repository,
+    prefix: &str,
+    commit: &str,
+    path: &str,
+) -> Result<Option<Vec<u8>>> {
+    let c = repo.find_commit(oid(commit)?).map_err(git_err)?;
+    let tree = c.tree().map_err(git_err)?;
+    let Ok(entry) = tree.get_path(Path::new(&format!("{prefix}{path}"))) else {
+        return Ok(None);
+    };
+    if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
+        return Ok(None);
+    }
+    let blob = repo.find_blob(entry.id()).map_err(git_err)?;
+    Ok(Some(blob.content().to_vec()))
 }
 
 fn oid(hex: &str) -> Result<git2::Oid> {
