@@ -1,6 +1,7 @@
 //! `opsledger demo [--out DIR] [--serve]`: writes the example ledger as a git repository whose
 //! history replays a month of the team's work (see [`crate::demo`]), builds its site the way
-//! `opsledger build` does, and says where to open it.
+//! `opsledger build` does, and says where to open it — or, with `--serve`, serves it as
+//! `opsledger serve` does.
 
 use super::{Outcome, out};
 use crate::error::Error;

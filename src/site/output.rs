@@ -1,4 +1,5 @@
-//! Writing the site: every file into a fresh temporary folder beside the output folder, then
+//! Writing the site: every file into a fresh temporary folder beside the output folder (a file
+//! the previous site has with the same bytes is hard-linked from it instead of written), then
 //! one swap, so a failed build never touches the previous output and readers never see a half
 //! written site.
 
