@@ -2,8 +2,8 @@
 //! Config. No IO and no clock: "today" is passed in. Every metric is its own small function
 //! over one timeline ([`release_times`], [`lead_time`], [`failures`], [`restore_hours`],
 //! [`bounces`], [`on_time`], [`is_late`], [`seats`], [`stuck`]); [`compute`] gathers them into
-//! per-week rows (ISO week `YYYY-Www` of the landing time in the configured time zone), per-system rows
-//! and the time spent per stage. The definitions are in the README ("Metrics").
+//! per-week rows (ISO week `YYYY-Www` of the landing time in the configured time zone),
+//! per-system rows and the time spent per stage. The definitions are in the README ("Metrics").
 
 use crate::config::{Config, Train};
 use crate::history::facts::{parse_time, time_in_status, transitions};
