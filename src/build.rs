@@ -20,6 +20,9 @@ pub struct Options {
     /// Overrides `base_url` of opsledger.toml.
     pub base_url: Option<String>,
     pub mine: MineOptions,
+    /// Keep the pages whose inputs did not change since the last build into `out` without
+    /// rendering them (recorded in the history's cache folder, so not without a cache).
+    pub keep_unchanged: bool,
 }
 
 /// A phase of the build, reported as it starts.
@@ -207,7 +210,12 @@ pub fn build(
     };
     // Pages go to a temporary folder as they are rendered; it replaces the output only when
     // everything succeeded (dropping `staging` removes it).
-    let staging = site::output::Staging::new(&opts.out)?;
+    let record = opts
+        .mine
+        .cache_dir
+        .as_deref()
+        .filter(|_| opts.keep_unchanged);
+    let staging = site::output::Staging::new(&opts.out, record)?;
     let pages = match site::build_into(&input, &mut theme, &staging) {
         Ok(n) => n,
         Err(diagnostics) => {
@@ -237,6 +245,7 @@ mod tests {
             out,
             base_url: None,
             mine: MineOptions::default(),
+            keep_unchanged: true,
         }
     }
 

@@ -19,6 +19,9 @@ pub struct Theme {
     override_dir: Option<String>,
     /// The names of the override templates.
     override_names: Vec<String>,
+    /// Everything loaded so far that a page's bytes depend on besides its context: every
+    /// template, every static file and every global, hashed.
+    hasher: siphasher::sip128::SipHasher13,
 }
 
 /// Template files a theme folder may hold, by name (`entry.html`) → source.
@@ -53,6 +56,7 @@ fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>
     }
     for item in walkdir::WalkDir::new(&dir)
         .follow_links(false)
+        .follow_root_links(false)
         .sort_by_file_name()
     {
         let Ok(item) = item else { continue };
@@ -105,12 +109,20 @@ impl Theme {
         statics.extend(override_statics);
         let override_dir = (!overrides.is_empty()).then(|| format!("themes/{name}/templates"));
         let override_names = overrides.keys().cloned().collect();
+        let mut hasher = siphasher::sip128::SipHasher13::new();
+        {
+            use std::hash::Hash;
+            embedded::THEME.hash(&mut hasher);
+            overrides.hash(&mut hasher);
+            statics.hash(&mut hasher);
+        }
         (
             Theme {
                 env: environment(builtin_templates(), overrides),
                 statics,
                 override_dir,
                 override_names,
+                hasher,
             },
             diags,
         )
@@ -131,7 +143,16 @@ impl Theme {
 
     /// Adds a value every template can read.
     pub fn add_global(&mut self, name: &'static str, value: Value) {
+        use std::hash::Hash;
+        (name, &value).hash(&mut self.hasher);
         self.env.add_global(name, value);
+    }
+
+    /// A hash of the templates, static files and globals: with the context, all that a page's
+    /// bytes are made of.
+    pub fn fingerprint(&self) -> u128 {
+        use siphasher::sip128::Hasher128;
+        self.hasher.clone().finish128().as_u128()
     }
 
     /// Renders `template` with `ctx`; a template problem is a diagnostic at the template's line.
@@ -306,6 +327,7 @@ mod tests {
             statics: BTreeMap::new(),
             override_dir: (!o.is_empty()).then(|| "themes/x/templates".into()),
             override_names,
+            hasher: Default::default(),
         }
     }
 

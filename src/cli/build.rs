@@ -42,6 +42,7 @@ impl Args {
             out: self.target(dir),
             base_url: self.base_url.clone(),
             mine: self.mine.options(dir, WalkerArg::Auto),
+            keep_unchanged: true,
         }
     }
 

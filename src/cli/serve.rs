@@ -59,6 +59,8 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             out: PathBuf::new(),
             base_url: Some(url.clone()),
             mine: args.mine.options(dir, WalkerArg::Auto),
+            // Every build goes to a new folder, which nothing could be kept from.
+            keep_unchanged: false,
         },
         builds: 0,
     };

@@ -181,14 +181,6 @@ pub fn build_into(
         generated_at: input.generated_at.as_deref(),
         base_url: &input.base_url,
     };
-    let io_error = |e: crate::Error| {
-        vec![Diagnostic::new(
-            crate::diag::Code::TemplateError,
-            "(output)",
-            crate::diag::Pos::START,
-            format!("cannot write the site: {e}"),
-        )]
-    };
     // Each export is written as soon as it is made (they run in parallel with each other and
     // the pages), so the large ones are not all in memory at once. The first failure, in the
     // order of the exports, is reported.
@@ -210,21 +202,26 @@ pub fn build_into(
             .collect();
         results.into_iter().collect()
     };
-    let (pages, exported) = rayon::join(
-        || render_with(input, theme, &|f| staging.write(&f).map_err(io_error)),
-        write_exports,
-    );
+    let (pages, exported) = rayon::join(|| render_with(input, theme, staging), write_exports);
     exported?;
     pages
 }
 
-/// Renders every page (in parallel) and the static files, handing each to `sink` as soon as it
-/// exists.
+/// Renders every page (in parallel) and the static files, writing each to `staging` as soon as
+/// it exists; a page the previous build made from the same inputs is kept without rendering.
 fn render_with(
     input: &SiteInput,
     theme: &mut Theme,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Vec<Diagnostic>> + Sync),
+    staging: &output::Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
+    let io_error = |e: crate::Error| {
+        vec![Diagnostic::new(
+            crate::diag::Code::TemplateError,
+            "(output)",
+            crate::diag::Pos::START,
+            format!("cannot write the site: {e}"),
+        )]
+    };
     let lang = input.config.language;
     theme.add_global(
         "t",
@@ -244,7 +241,6 @@ fn render_with(
             title => input.config.title.clone(),
             lang => match lang { crate::config::Language::ZhCn => "zh-CN", crate::config::Language::En => "en" },
             base_url => input.base_url.clone(),
-            generated_at => input.generated_at.clone(),
             partial => input.history.partial,
             has_history => input.history.head.is_some(),
         },
@@ -259,17 +255,21 @@ fn render_with(
     let plan = pages::plan(&site);
     (input.progress)(Progress::Pages(plan.len()));
     let theme = &*theme;
+    let global = global_fingerprint(theme, input.config);
     let results: Vec<Result<(), Vec<Diagnostic>>> = plan
         .into_par_iter()
         .map(|job| {
             let p = job();
-            let html = theme
-                .render(p.template, p.context())
-                .map_err(|d| vec![*d])?;
-            sink(OutputFile {
-                path: p.path,
-                bytes: html.into_bytes(),
-            })?;
+            let context = p.context();
+            let fingerprint = p
+                .reusable
+                .then(|| page_fingerprint(global, p.template, &context));
+            if !fingerprint.is_some_and(|f| staging.fresh(&p.path, f)) {
+                let html = theme.render(p.template, context).map_err(|d| vec![*d])?;
+                staging
+                    .write_page(&p.path, html.as_bytes(), fingerprint)
+                    .map_err(io_error)?;
+            }
             (input.progress)(Progress::Page);
             Ok(())
         })
@@ -289,12 +289,39 @@ fn render_with(
         return Err(diags);
     }
     for (path, bytes) in &theme.statics {
-        sink(OutputFile {
-            path: format!("static/{path}"),
-            bytes: bytes.clone(),
-        })?;
+        staging
+            .write_page(&format!("static/{path}"), bytes, None)
+            .map_err(io_error)?;
     }
     Ok(pages)
+}
+
+/// A hash of what every page's bytes depend on besides its own context: this program, the
+/// theme (templates, static files, globals) and the configuration.
+fn global_fingerprint(theme: &Theme, config: &Config) -> u128 {
+    use siphasher::sip128::Hasher128;
+    use std::hash::Hash;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    // A rebuilt program (another templates' filter, another view) is another program, even
+    // under the same version number.
+    let exe = std::env::current_exe().and_then(std::fs::metadata);
+    exe.ok()
+        .map(|m| output::manifest::Stamp::of(&m))
+        .hash(&mut h);
+    theme.fingerprint().hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    h.finish128().as_u128()
+}
+
+/// A hash of everything a page's bytes are made of: the global fingerprint, its template and
+/// its context.
+fn page_fingerprint(global: u128, template: &str, context: &minijinja::Value) -> u128 {
+    use siphasher::sip128::Hasher128;
+    use std::hash::Hash;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    (global, template, context).hash(&mut h);
+    h.finish128().as_u128()
 }
 
 #[cfg(test)]

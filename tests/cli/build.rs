@@ -537,3 +537,50 @@ fn a_rebuild_keeps_unchanged_pages_as_the_same_files() {
             .contains("还款文件生成（新）")
     );
 }
+
+#[test]
+fn a_rebuild_after_commits_equals_a_build_from_scratch() {
+    let l = example_repo();
+    assert_eq!(build(&l, &[]).0, 0);
+    // An entry edited, one removed, a release and a requirement changed, a file the user put
+    // in the output folder, and a page edited by hand.
+    let e20 = "content/entries/0020-repayment-file.md";
+    let text = l
+        .read(e20)
+        .replace("title: 还款文件生成", "title: 还款文件（改）");
+    let release = "content/releases/2019-03-07.md";
+    let rel = l.read(release).replacen("title: ", "title: 改 ", 1);
+    let removed = std::fs::read_dir(l.path("content/entries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("0001-"))
+        .unwrap();
+    std::fs::remove_file(&removed).unwrap();
+    let l = l.file(e20, text).file(release, rel).commit("edit, remove");
+    std::fs::write(l.path("public/stray.txt"), "not part of the site").unwrap();
+    let page = l.path("public/entries/2/index.html");
+    let bytes = std::fs::read(&page).unwrap();
+    std::fs::write(&page, vec![b'x'; bytes.len()]).unwrap();
+    let (code, out, err) = build(&l, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = build(&l, &["--out", "fresh", "--no-cache"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (kept, fresh) = (tree(&l.path("public")), tree(&l.path("fresh")));
+    assert_eq!(
+        kept.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            kept[path] == *bytes,
+            "{path} differs from a build from scratch"
+        );
+    }
+    assert!(!l.path("public/entries/1").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(l.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

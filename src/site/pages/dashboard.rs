@@ -99,6 +99,9 @@ pub(super) fn dashboard(site: &Site) -> Page {
     );
     let safe = Value::from_safe_string;
     let data = minijinja::context! {
+        // Only the dashboard shows when the site was made: a page that did not change keeps
+        // its bytes from one commit to the next.
+        generated_at => input.generated_at.clone(),
         today => today.map(|d| d.to_string()),
         train => train,
         late => late,

@@ -28,6 +28,7 @@ pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
         };
         Page::new(format!("{}index.html", views::entry_url(e.id)), "entry.html", "ledger", data)
+            .reusable()
     })).collect()
 }
 
@@ -60,6 +61,7 @@ pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             "requirements",
             data,
         )
+        .reusable()
         }));
     }
     pages
@@ -103,6 +105,7 @@ pub(super) fn releases<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             "releases",
             data,
         )
+        .reusable()
         }));
     }
     pages
@@ -143,6 +146,7 @@ pub(super) fn runbooks<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Ve
             "runbooks",
             data,
         )
+        .reusable()
         }));
     }
     pages

@@ -29,6 +29,11 @@ pub struct Page {
     /// The page's own values; `root` and `nav` are added by [`Page::context`].
     pub data: Value,
     pub nav: &'static str,
+    /// Whether a page made from the same context last time may be kept without rendering it:
+    /// true for the page of one document, whose context is small next to its HTML. A page
+    /// that lists many entries is rendered every time: hashing its large context costs about
+    /// as much as rendering it, and one commit usually changes it anyway.
+    pub reusable: bool,
 }
 
 impl Page {
@@ -38,6 +43,15 @@ impl Page {
             template,
             nav,
             data: Value::from(Serde(data)),
+            reusable: false,
+        }
+    }
+
+    /// The page of one document: see [`Page::reusable`].
+    fn reusable(self) -> Page {
+        Page {
+            reusable: true,
+            ..self
         }
     }
 

@@ -1,0 +1,555 @@
+//! Writing the site. Each file whose bytes differ from the previous output goes into a
+//! temporary folder beside the output folder as it is produced; when the whole site was made,
+//! [`Staging::commit`] moves those files into the output folder and removes the ones the new
+//! site no longer has. A failed build never touches the previous output, and a file that did
+//! not change keeps its bytes, inode and times. The [`manifest`] of the pages written lets the
+//! next build keep a page without rendering it. It writes; it does not render.
+
+pub mod manifest;
+
+use crate::error::{Error, Result};
+use manifest::{Fingerprint, Manifest, Record, Stamp};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One generated file: its path relative to the site root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A site being written. Files that differ from the previous output go into a temporary folder
+/// beside the output folder as they are produced; [`Staging::commit`] moves them in. Dropped
+/// without a commit, the temporary folder is removed and the previous output is untouched.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    /// The previous output as it was when the build started; `None` when there was none.
+    old: Option<Tree>,
+    /// What the previous build recorded of its pages, and where this build records its own.
+    manifest: Option<(Manifest, PathBuf)>,
+    /// Every file of the new site, in the order it was produced.
+    made: Mutex<Vec<Made>>,
+    committed: bool,
+}
+
+/// A file of the new site.
+struct Made {
+    path: String,
+    /// Written into the temporary folder (else: the previous output's file is kept).
+    staged: bool,
+    fingerprint: Option<Fingerprint>,
+}
+
+/// The previous output, read once without following links.
+#[derive(Default)]
+struct Tree {
+    /// Regular files by path under the output folder.
+    files: HashMap<String, Stamp>,
+    /// Real folders by path.
+    dirs: HashSet<String>,
+    /// Anything else (links, sockets, names that are not UTF-8): never part of a site.
+    others: Vec<PathBuf>,
+}
+
+impl Tree {
+    fn read(out: &Path) -> Result<Tree> {
+        let mut tree = Tree::default();
+        for item in walkdir::WalkDir::new(out).min_depth(1).follow_links(false) {
+            let item = item.map_err(|e| Error::io(out, e.into()))?;
+            let rel = item.path().strip_prefix(out).unwrap_or(item.path());
+            let name = rel.to_str().map(|s| s.replace('\\', "/"));
+            match (name, item.file_type()) {
+                (Some(name), t) if t.is_dir() => {
+                    tree.dirs.insert(name);
+                }
+                (Some(name), t) if t.is_file() => {
+                    let meta = item
+                        .metadata()
+                        .map_err(|e| Error::io(item.path(), e.into()))?;
+                    tree.files.insert(name, Stamp::of(&meta));
+                }
+                _ => tree.others.push(rel.to_path_buf()),
+            }
+        }
+        Ok(tree)
+    }
+}
+
+impl Staging {
+    /// Starts writing a new version of `out`, which must be a folder or not exist yet. With a
+    /// `record` folder (the cache), the pages written are recorded there for the next build.
+    pub fn new(out: &Path, record: Option<&Path>) -> Result<Staging> {
+        if std::fs::symlink_metadata(out).is_ok_and(|m| !m.is_dir()) {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a folder; the site is written into a folder \
+                 (pass --out DIR)",
+                out.display()
+            )));
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let real_out = parent
+            .canonicalize()
+            .map_err(|e| Error::io(&parent, e))?
+            .join(&name);
+        let old = match std::fs::symlink_metadata(&real_out) {
+            Ok(_) => Some(Tree::read(&real_out)?),
+            Err(_) => None,
+        };
+        let manifest = record.map(|dir| {
+            use std::hash::Hasher;
+            let mut h = siphasher::sip::SipHasher13::new();
+            h.write(real_out.to_string_lossy().as_bytes());
+            let file = dir.join(format!("site-{:016x}.json", h.finish()));
+            let manifest = match &old {
+                Some(_) => Manifest::read(&file, &real_out),
+                None => Manifest::new(&real_out),
+            };
+            (manifest, file)
+        });
+        let tmp = tempfile_dir(&parent, &name)?;
+        Ok(Staging {
+            out: real_out,
+            tmp,
+            old,
+            manifest,
+            made: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    /// Whether the previous build wrote `path` from the same `fingerprint` and its file is
+    /// untouched since; then it is kept as it is, and the caller need not make it.
+    pub fn fresh(&self, path: &str, fingerprint: Fingerprint) -> bool {
+        let (Some(old), Some((manifest, _))) = (&self.old, &self.manifest) else {
+            return false;
+        };
+        let fresh = match (manifest.pages.get(path), old.files.get(path)) {
+            (Some(r), Some(stamp)) => r.fingerprint == fingerprint && r.stamp == *stamp,
+            _ => false,
+        };
+        if fresh {
+            self.made(path, false, Some(fingerprint));
+        }
+        fresh
+    }
+
+    /// Writes one file (any thread). Paths must be relative and plain (no `..`).
+    pub fn write(&self, f: &OutputFile) -> Result<()> {
+        self.write_page(&f.path, &f.bytes, None)
+    }
+
+    /// Writes one page made from `fingerprint` (any thread): a file the previous output has
+    /// with the same bytes is kept as it is, any other is staged.
+    pub fn write_page(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        fingerprint: Option<Fingerprint>,
+    ) -> Result<()> {
+        plain(path)?;
+        let staged = !self.unchanged(path, bytes);
+        if staged {
+            let p = self.path_of(path)?;
+            std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        }
+        self.made(path, staged, fingerprint);
+        Ok(())
+    }
+
+    fn made(&self, path: &str, staged: bool, fingerprint: Option<Fingerprint>) {
+        let made = Made {
+            path: path.to_owned(),
+            staged,
+            fingerprint,
+        };
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(made);
+    }
+
+    /// Whether the previous output has a regular file at `path` holding exactly `bytes`.
+    fn unchanged(&self, path: &str, bytes: &[u8]) -> bool {
+        let Some(old) = &self.old else { return false };
+        old.files
+            .get(path)
+            .is_some_and(|s| s.size() == bytes.len() as u64)
+            && std::fs::read(self.out.join(path)).is_ok_and(|b| b == bytes)
+    }
+
+    /// Writes one file (any thread) through `write`, buffered, as it is produced. Paths as for
+    /// [`Staging::write`].
+    pub fn write_with(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let p = self.path_of(path)?;
+        let file = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w).map_err(|e| Error::io(&p, e))?;
+        self.made(path, true, None);
+        Ok(())
+    }
+
+    /// The place of `path` in the temporary folder, its folder created.
+    fn path_of(&self, path: &str) -> Result<PathBuf> {
+        plain(path)?;
+        let p = self.tmp.join(path);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        Ok(p)
+    }
+
+    /// Puts the new site in place: the whole temporary folder when there was no output yet;
+    /// else the files that changed are moved in and those the new site does not have are
+    /// removed. Then records the pages for the next build.
+    pub fn commit(mut self) -> Result<()> {
+        let made = std::mem::take(self.made.get_mut().unwrap_or_else(|e| e.into_inner()));
+        match &self.old {
+            None => std::fs::rename(&self.tmp, &self.out).map_err(|e| Error::io(&self.out, e))?,
+            Some(old) => {
+                apply(old, &made, &self.tmp, &self.out)?;
+                std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
+            }
+        }
+        self.committed = true;
+        if let Some((_, file)) = &self.manifest {
+            record(&made, self.old.as_ref(), &self.out).write(file)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Updates the output folder `out` (as `old` was read) to the files `made`: first removes what
+/// the new site does not have (so a link or file never stands where a folder is needed), then
+/// moves the staged files in from `tmp`.
+fn apply(old: &Tree, made: &[Made], tmp: &Path, out: &Path) -> Result<()> {
+    let files: HashSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
+    let dirs: HashSet<&str> = files
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
+        .collect();
+    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+    let stale = old.files.keys().filter(|p| !files.contains(p.as_str()));
+    for p in stale.map(PathBuf::from).chain(old.others.iter().cloned()) {
+        let p = out.join(p);
+        std::fs::remove_file(&p).or_else(|e| {
+            if gone(&e) {
+                Ok(())
+            } else {
+                Err(Error::io(&p, e))
+            }
+        })?;
+    }
+    let mut stale_dirs: Vec<&String> = old
+        .dirs
+        .iter()
+        .filter(|d| !dirs.contains(d.as_str()))
+        .collect();
+    stale_dirs.sort_unstable_by_key(|d| std::cmp::Reverse(d.len()));
+    for d in stale_dirs {
+        let p = out.join(d);
+        std::fs::remove_dir_all(&p).or_else(|e| {
+            if gone(&e) {
+                Ok(())
+            } else {
+                Err(Error::io(&p, e))
+            }
+        })?;
+    }
+    let mut staged: Vec<&str> = made
+        .iter()
+        .filter(|m| m.staged)
+        .map(|m| m.path.as_str())
+        .collect();
+    staged.sort_unstable();
+    for p in staged {
+        let to = out.join(p);
+        if let Some(d) = to.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        std::fs::rename(tmp.join(p), &to).map_err(|e| Error::io(&to, e))?;
+    }
+    Ok(())
+}
+
+/// The record of the pages written into `out`: a kept page keeps its stamp, a moved-in one is
+/// stamped now.
+fn record(made: &[Made], old: Option<&Tree>, out: &Path) -> Manifest {
+    use rayon::prelude::*;
+    let pages: Vec<(String, Record)> = made
+        .par_iter()
+        .filter_map(|m| {
+            let fingerprint = m.fingerprint?;
+            let stamp = match old.and_then(|t| t.files.get(&m.path)) {
+                Some(s) if !m.staged => *s,
+                _ => Stamp::of(&std::fs::symlink_metadata(out.join(&m.path)).ok()?),
+            };
+            Some((m.path.clone(), Record { fingerprint, stamp }))
+        })
+        .collect();
+    let mut manifest = Manifest::new(out);
+    manifest.pages.extend(pages);
+    manifest
+}
+
+/// Refuses a path that is absolute, climbs (`..`) or has an empty part.
+fn plain(path: &str) -> Result<()> {
+    if path.starts_with('/') || path.split('/').any(|c| c == ".." || c.is_empty()) {
+        return Err(Error::Usage(format!(
+            "refusing to write `{path}` outside the output folder"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `files` as the new content of `out`. Paths must be relative and plain (no `..`).
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
+    use rayon::prelude::*;
+    let staging = Staging::new(out, None)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
+}
+
+fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
+    for n in 0..1000u32 {
+        let p = parent.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&p, e)),
+        }
+    }
+    Err(Error::Usage(format!(
+        "cannot create a temporary folder in {}",
+        parent.display()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str, s: &str) -> OutputFile {
+        OutputFile {
+            path: p.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_output_in_one_swap() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(
+            &out,
+            &[file("index.html", "one"), file("a/b/index.html", "x")],
+        )
+        .unwrap();
+        write_atomic(&out, &[file("index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("a").exists(), "old files are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_leftover_of_a_killed_build_does_not_block_the_swap() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("index.html", "one")]).unwrap();
+        let leftover = t
+            .path()
+            .join(format!(".public.old-{}-0", std::process::id()));
+        std::fs::write(&leftover, "not a folder").unwrap();
+        write_atomic(&out, &[file("index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert_eq!(std::fs::read_to_string(&leftover).unwrap(), "not a folder");
+    }
+
+    #[test]
+    fn an_output_that_is_a_file_is_refused_and_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("notes.txt");
+        std::fs::write(&out, "mine").unwrap();
+        let err = write_atomic(&out, &[file("index.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("is not a folder"), "{err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+    }
+
+    fn staging(out: &Path, record: &Path, pages: &[(&str, &str, u128)]) -> Result<()> {
+        let s = Staging::new(out, Some(record))?;
+        for (path, text, fp) in pages {
+            if !s.fresh(path, *fp) {
+                s.write_page(path, text.as_bytes(), Some(*fp))?;
+            }
+        }
+        s.commit()
+    }
+
+    #[test]
+    fn a_page_is_fresh_only_with_its_fingerprint_and_an_untouched_file() {
+        let t = tempfile::tempdir().unwrap();
+        let (out, record) = (t.path().join("public"), t.path().join("cache"));
+        staging(
+            &out,
+            &record,
+            &[("a/index.html", "one", 1), ("b.html", "two", 2)],
+        )
+        .unwrap();
+        let s = Staging::new(&out, Some(&record)).unwrap();
+        assert!(s.fresh("a/index.html", 1));
+        assert!(!s.fresh("b.html", 3), "another fingerprint");
+        assert!(!s.fresh("c.html", 1), "never written");
+        drop(s);
+        // Edited by hand (same size): not fresh, so it is made again.
+        std::fs::write(out.join("a/index.html"), "ONE").unwrap();
+        staging(
+            &out,
+            &record,
+            &[("a/index.html", "one", 1), ("b.html", "two", 2)],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "one"
+        );
+        // Without a record nothing is fresh.
+        assert!(!Staging::new(&out, None).unwrap().fresh("b.html", 2));
+    }
+
+    #[test]
+    fn a_file_can_become_a_folder_and_a_folder_a_file() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("a", "file"), file("b/index.html", "x")]).unwrap();
+        write_atomic(
+            &out,
+            &[
+                file("a/index.html", "now a folder"),
+                file("b", "now a file"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "now a folder"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b")).unwrap(),
+            "now a file"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_build_leaves_the_output_as_it_was() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("index.html", "one"), file("a/b.html", "x")]).unwrap();
+        let s = Staging::new(&out, None).unwrap();
+        s.write(&file("index.html", "two")).unwrap();
+        s.write(&file("new.html", "new")).unwrap();
+        drop(s);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(out.join("a/b.html").is_file() && !out.join("new.html").exists());
+        assert_eq!(
+            std::fs::read_dir(t.path()).unwrap().count(),
+            1,
+            "no temporary folder left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_kept_and_changed_ones_written() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("a/index.html", "same"), file("b.html", "old")]).unwrap();
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (a, b) = (inode("a/index.html"), inode("b.html"));
+        write_atomic(&out, &[file("a/index.html", "same"), file("b.html", "new")]).unwrap();
+        assert_eq!(
+            inode("a/index.html"),
+            a,
+            "the unchanged file is the same file"
+        );
+        assert_ne!(inode("b.html"), b);
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "new");
+        // Same size, other bytes: written.
+        write_atomic(&out, &[file("a/index.html", "SAME")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "SAME"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_previous_site_leading_out_of_it_is_not_followed() {
+        use std::os::unix::fs::MetadataExt;
+        let t = tempfile::tempdir().unwrap();
+        let outside = t.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("index.html"), "same").unwrap();
+        let out = t.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a")).unwrap();
+        write_atomic(&out, &[file("a/index.html", "same")]).unwrap();
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        assert_ne!(
+            ino(&out.join("a/index.html")),
+            ino(&outside.join("index.html"))
+        );
+        assert!(
+            outside.join("index.html").is_file(),
+            "the outside file is untouched"
+        );
+    }
+
+    #[test]
+    fn a_bad_path_fails_and_leaves_the_old_output() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[file("index.html", "one")]).unwrap();
+        assert!(write_atomic(&out, &[file("../evil", "x")]).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(!t.path().join("evil").exists());
+    }
+}
