@@ -55,15 +55,16 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
         Renderer::plain()
     };
     let mut out = String::new();
-    let mut cached: Option<(String, Option<String>)> = None;
+    let mut cached: Option<(String, Option<Lines>)> = None;
     for d in diags {
         if cached.as_ref().is_none_or(|(p, _)| *p != d.file) {
-            cached = Some((d.file.clone(), source(&d.file)));
+            cached = Some((d.file.clone(), source(&d.file).map(Lines::new)));
         }
-        let text = cached.as_ref().and_then(|(_, t)| t.as_deref());
-        let line = text
-            .and_then(|t| t.lines().nth(d.line.saturating_sub(1) as usize))
-            .map(|l| l.trim_end_matches('\r'));
+        let excerpt = cached
+            .as_mut()
+            .and_then(|(_, t)| t.as_mut())
+            .and_then(|t| t.excerpt(d.line, d.column));
+        let line = excerpt.as_ref().map(|(l, _)| l.as_str());
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -72,7 +73,8 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
         let mut groups = Vec::new();
         match line {
             Some(line) => {
-                let (start, end) = span_in_line(line, d.column);
+                let column = excerpt.as_ref().map_or(d.column, |(_, c)| *c);
+                let (start, end) = span_in_line(line, column);
                 let snippet = Snippet::source(line)
                     .line_start(d.line as usize)
                     .path(d.file.as_str())
@@ -106,6 +108,65 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
         ));
     }
     out
+}
+
+/// At most this many characters of a source line are shown, around the diagnostic's column: a
+/// line of megabytes with thousands of problems must not be copied for each of them.
+const WINDOW: usize = 100;
+
+/// A file's text split into lines once, for showing many diagnostics of it.
+struct Lines {
+    text: String,
+    /// Byte ranges of the lines (without their `\r\n`).
+    lines: Vec<(usize, usize)>,
+    /// For long lines, by line index: the byte offset of each character.
+    chars: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for l in text.split_inclusive('\n') {
+            let body = l.trim_end_matches('\n').trim_end_matches('\r');
+            lines.push((start, start + body.len()));
+            start += l.len();
+        }
+        Lines {
+            text,
+            lines,
+            chars: Default::default(),
+        }
+    }
+
+    /// The text of line `line` (from 1) around `column` (in characters, from 1), with `…` where
+    /// it is cut, and the column within that text.
+    fn excerpt(&mut self, line: u32, column: u32) -> Option<(String, u32)> {
+        let i = (line as usize).checked_sub(1)?;
+        let &(from, to) = self.lines.get(i)?;
+        let text = &self.text[from..to];
+        if text.len() <= WINDOW {
+            return Some((text.to_owned(), column));
+        }
+        let chars = self
+            .chars
+            .entry(i)
+            .or_insert_with(|| text.char_indices().map(|(b, _)| b).collect());
+        let n = chars.len();
+        let col = (column.max(1) as usize - 1).min(n);
+        let first = col.saturating_sub(WINDOW / 3);
+        let last = (first + WINDOW).min(n);
+        let at = |c: usize| chars.get(c).copied().unwrap_or(text.len());
+        let mut shown = String::new();
+        if first > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&text[at(first)..at(last)]);
+        if last < n {
+            shown.push('…');
+        }
+        Some((shown, (col - first + usize::from(first > 0) + 1) as u32))
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -225,6 +286,35 @@ mod tests {
         assert_eq!(v["summary"]["errors"], 1);
         assert_eq!(v["diagnostics"][0]["code"], "E0103");
         assert_eq!(v["diagnostics"][0]["column"], 1);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let mut lines = Lines::new(format!(
+            "a: 1\ntests: {{{}bad: [x]}}\n",
+            "k: 1, ".repeat(10_000)
+        ));
+        assert_eq!(lines.excerpt(1, 1), Some(("a: 1".to_owned(), 1)));
+        let col = 8 + 6 * 10_000 + 1;
+        let (text, c) = lines.excerpt(2, col as u32).unwrap();
+        assert!(text.starts_with('…') && !text.ends_with('…'), "{text}");
+        assert!(text.chars().count() <= WINDOW + 2);
+        assert_eq!(text.chars().nth(c as usize - 1), Some('b'), "{text} {c}");
+        assert_eq!(lines.excerpt(3, 1), None);
+        // Many problems on one long line: each is cheap.
+        let d: Vec<Diagnostic> = (0..20_000)
+            .map(|i| {
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    "a.md",
+                    Pos::new(2, 8 + 6 * i),
+                    "unknown key",
+                )
+            })
+            .collect();
+        let text = lines.text.clone();
+        let s = render(&d, Format::Human, &|_| Some(text.clone()), false);
+        assert!(s.ends_with("20000 errors, 0 warnings\n"));
     }
 
     #[test]

@@ -87,6 +87,87 @@ pub fn parse<T: DeserializeOwned>(path: &str, yaml: &str) -> Result<T, Box<Diagn
         .map_err(|e| Box::new(to_diagnostic(path, &e)))
 }
 
+/// A map type whose keys can be filled from several partial reads.
+pub trait Merge {
+    /// Takes every key `other` has.
+    fn merge(&mut self, other: Self);
+}
+
+/// What [`parse_each_key`] read of a document that does not parse as a whole.
+#[derive(Debug)]
+pub struct Partial<T> {
+    /// The keys that parsed.
+    pub value: T,
+    /// The top-level keys whose values did not.
+    pub unparsed: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `yaml` like [`parse`]; when it does not parse as a whole, parses each top-level key
+/// on its own, so that every broken value is reported (not only the first) and the keys that
+/// do parse can still be checked.
+pub fn parse_each_key<T: DeserializeOwned + Merge + Default>(
+    path: &str,
+    yaml: &str,
+) -> Result<T, Partial<T>> {
+    let whole = match parse::<T>(path, yaml) {
+        Ok(t) => return Ok(t),
+        Err(d) => d,
+    };
+    let mut partial = Partial {
+        value: T::default(),
+        unparsed: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let blocks = top_level_keys(yaml);
+    if blocks.len() > 1 {
+        for (line, key, text) in blocks {
+            // Blank lines in front keep the line numbers of the file.
+            let doc = format!("{}{text}", "\n".repeat(line));
+            match parse::<T>(path, &doc) {
+                Ok(t) => partial.value.merge(t),
+                Err(mut d) => {
+                    d.message = d.message.replacen(
+                        "invalid front matter",
+                        &format!("invalid front matter in `{key}`"),
+                        1,
+                    );
+                    partial.diagnostics.push(*d);
+                    partial.unparsed.push(key.to_owned());
+                }
+            }
+        }
+    }
+    if partial.diagnostics.is_empty() {
+        // Broken across keys (a duplicate key, say), or a document of one key.
+        partial.diagnostics.push(*whole);
+    }
+    Err(partial)
+}
+
+/// The top-level keys of a block map, each with the line it starts on (counted from 0) and its
+/// text up to the next top-level key. Comments and `---` before the first key are left out.
+fn top_level_keys(yaml: &str) -> Vec<(usize, &str, &str)> {
+    let mut starts: Vec<(usize, usize, &str)> = Vec::new();
+    let mut offset = 0;
+    for (n, line) in yaml.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end();
+        let first = trimmed.chars().next();
+        let key_like = trimmed.ends_with(':') || trimmed.contains(": ");
+        if first.is_some_and(|c| !c.is_whitespace() && !"#-]},".contains(c)) && key_like {
+            let key = trimmed.split(':').next().unwrap_or("").trim();
+            starts.push((n, offset, key.trim_matches(['"', '\''])));
+        }
+        offset += line.len();
+    }
+    let ends = starts.iter().skip(1).map(|s| s.1).chain([yaml.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&(line, from, key), to)| (line, key, &yaml[from..to]))
+        .collect()
+}
+
 fn to_diagnostic(path: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let pos = e.location().map_or(Pos::START, to_pos);
     let full = e.without_snippet().to_string();
@@ -145,6 +226,15 @@ macro_rules! strict_struct {
             /// The keys this struct knows.
             #[allow(dead_code)]
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
+        }
+
+        impl $crate::yaml::Merge for $name {
+            fn merge(&mut self, other: Self) {
+                $(if other.$field.is_some() {
+                    self.$field = other.$field;
+                })*
+                self.unknown.extend(other.unknown);
+            }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
@@ -214,6 +304,31 @@ mod tests {
             ("titel", Pos::new(5, 1))
         );
         assert_eq!(d.nested.unwrap().unknown[0].value, "b");
+    }
+
+    #[test]
+    fn every_broken_value_is_reported_and_the_other_keys_still_read() {
+        let y = "---\nid: [1]\ntitle: fine\ntitel: x\nlist: {a: 1}\nnested:\n  a: [2]\n";
+        let p = parse_each_key::<Doc>("a.md", y).unwrap_err();
+        let at: Vec<_> = p
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(at.len(), 3, "{at:?}");
+        assert_eq!(at[0].0, 2);
+        assert!(at[0].1.contains("in `id`"), "{at:?}");
+        assert_eq!(at[1].0, 5);
+        assert!(at[1].1.contains("in `list`"), "{at:?}");
+        assert_eq!(at[2].0, 7);
+        assert_eq!(p.unparsed, ["id", "list", "nested"]);
+        assert_eq!(p.value.title.unwrap().value, "fine");
+        assert_eq!(p.value.unknown[0].value, "titel");
+        // Broken across keys: the whole document's error.
+        let p = parse_each_key::<Doc>("a.md", "---\nid: 1\nid: 2\n").unwrap_err();
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("duplicate key"));
+        assert!(parse_each_key::<Doc>("a.md", "---\nid: 1\n").is_ok());
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub struct Conv<'a> {
     pub locs: Locations,
     /// Set when a required value is missing or bad: the document cannot be used.
     pub failed: bool,
+    /// Top-level keys whose YAML did not parse (already reported): not "missing" too.
+    pub unparsed: Vec<String>,
 }
 
 impl<'a> Conv<'a> {
@@ -22,6 +24,7 @@ impl<'a> Conv<'a> {
             diags: Vec::new(),
             locs: Locations::default(),
             failed: false,
+            unparsed: Vec::new(),
         }
     }
 
@@ -95,6 +98,11 @@ impl<'a> Conv<'a> {
     }
 
     pub fn missing(&mut self, field: &str) {
+        let top = field.split('.').next().unwrap_or(field);
+        if self.unparsed.iter().any(|k| k == top) {
+            self.failed = true;
+            return;
+        }
         let pos = self.locs.of(field);
         self.report(
             Code::MissingKey,

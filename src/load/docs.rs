@@ -46,35 +46,73 @@ pub enum Parsed {
     Broken(Kind, Option<String>),
 }
 
+/// The raw document of `yaml`, every key that parses when not all of them do (the others are
+/// reported and noted in `cx`); `None` when nothing at all could be read.
+fn read<T: serde::de::DeserializeOwned + yaml::Merge + Default>(
+    cx: &mut Conv,
+    yaml: &str,
+) -> Option<T> {
+    match yaml::parse_each_key::<T>(cx.path, yaml) {
+        Ok(t) => Some(t),
+        Err(p) => {
+            cx.diags.extend(p.diagnostics);
+            cx.failed = true;
+            if p.unparsed.is_empty() {
+                return None;
+            }
+            cx.unparsed = p.unparsed;
+            Some(p.value)
+        }
+    }
+}
+
+impl Parsed {
+    /// A document that could not be read, with the id its file name gives (so references to
+    /// it are not reported as dangling as well).
+    pub fn broken(kind: Kind, path: &str) -> Parsed {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        let id = match kind {
+            Kind::Entry => crate::model::entry_file_id(file).map(|n| n.to_string()),
+            Kind::Requirement => stem
+                .get(..8)
+                .filter(|p| p.starts_with("REQ-"))
+                .map(str::to_owned),
+            Kind::Release => Some(stem.to_owned()),
+            Kind::Runbook => None,
+        };
+        Parsed::Broken(kind, id)
+    }
+}
+
 /// Parses one content file's normalised text. Never fails: problems are diagnostics.
 pub fn parse(kind: Kind, path: &str, text: &str) -> (Parsed, Vec<Diagnostic>) {
     let split = match frontmatter::split(path, text) {
         Ok(s) => s,
-        Err(d) => return (Parsed::Broken(kind, None), vec![*d]),
+        Err(d) => return (Parsed::broken(kind, path), vec![*d]),
     };
     let file_name = path.rsplit('/').next().unwrap_or(path);
     let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
     let mut cx = Conv::new(path);
     let body = split.body.to_owned();
-    let result = match kind {
-        Kind::Entry => {
-            yaml::parse::<RawEntry>(path, split.yaml).map(|r| entry(&mut cx, r, file_name, body))
-        }
-        Kind::Requirement => yaml::parse::<RawRequirement>(path, split.yaml)
-            .map(|r| requirement(&mut cx, r, stem, body)),
-        Kind::Release => {
-            yaml::parse::<RawRelease>(path, split.yaml).map(|r| release(&mut cx, r, stem, body))
-        }
-        Kind::Runbook => {
-            yaml::parse::<RawRunbook>(path, split.yaml).map(|r| runbook(&mut cx, r, stem, body))
-        }
+    let parsed = match kind {
+        Kind::Entry => read(&mut cx, split.yaml).map(|r| entry(&mut cx, r, file_name, body)),
+        Kind::Requirement => read(&mut cx, split.yaml).map(|r| requirement(&mut cx, r, stem, body)),
+        Kind::Release => read(&mut cx, split.yaml).map(|r| release(&mut cx, r, stem, body)),
+        Kind::Runbook => read(&mut cx, split.yaml).map(|r| runbook(&mut cx, r, stem, body)),
     };
-    let parsed = match result {
-        Ok(p) => p,
-        Err(d) => {
-            cx.diags.push(*d);
-            Parsed::Broken(kind, None)
-        }
+    let parsed = match parsed {
+        // Some keys did not parse: the others were checked, but the document is not usable.
+        Some(p) if !cx.unparsed.is_empty() || cx.failed => match p {
+            Parsed::Entry(e) => Parsed::Broken(kind, Some(e.id.to_string())),
+            Parsed::Requirement(r) => Parsed::Broken(kind, Some(r.id)),
+            Parsed::Release(r) => Parsed::Broken(kind, Some(r.id)),
+            Parsed::Runbook(_) => Parsed::Broken(kind, None),
+            broken @ Parsed::Broken(_, Some(_)) => broken,
+            Parsed::Broken(_, None) => Parsed::broken(kind, path),
+        },
+        Some(p) => p,
+        None => Parsed::broken(kind, path),
     };
     let parsed = match parsed {
         Parsed::Entry(mut e) => {

@@ -100,13 +100,13 @@ pub fn load_at(repo: &crate::git::Repo, commit: &str) -> Result<Loaded> {
             let kind = classify(path.strip_prefix("content/")?)?;
             if bytes.len() as u64 > limit {
                 return Some((
-                    Parsed::Broken(kind, None),
+                    Parsed::broken(kind, path),
                     vec![source::too_large(path, bytes.len() as u64, limit)],
                 ));
             }
             Some(match source::decode(path, bytes) {
                 Ok(src) => parse(kind, path, &src.text),
-                Err(d) => (Parsed::Broken(kind, None), vec![*d]),
+                Err(d) => (Parsed::broken(kind, path), vec![*d]),
             })
         })
         .collect();
@@ -208,8 +208,10 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     if !content.is_dir() {
         return Ok((found, diags));
     }
+    // Not even `content` itself is followed when it is a link.
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(false)
+        .follow_root_links(false)
         .sort_by_file_name()
         .into_iter();
     for item in
@@ -273,7 +275,7 @@ fn rel_path(root: &Path, p: &Path) -> String {
 fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
     if f.size > limit {
         return (
-            Parsed::Broken(f.kind, None),
+            Parsed::broken(f.kind, &f.rel),
             vec![source::too_large(&f.rel, f.size, limit)],
         );
     }
@@ -281,7 +283,7 @@ fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
         Ok(b) => b,
         Err(e) => {
             return (
-                Parsed::Broken(f.kind, None),
+                Parsed::broken(f.kind, &f.rel),
                 vec![Diagnostic::new(
                     Code::Unreadable,
                     &f.rel,
@@ -293,7 +295,7 @@ fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
     };
     match source::decode(&f.rel, &bytes) {
         Ok(src) => parse(f.kind, &f.rel, &src.text),
-        Err(d) => (Parsed::Broken(f.kind, None), vec![*d]),
+        Err(d) => (Parsed::broken(f.kind, &f.rel), vec![*d]),
     }
 }
 
