@@ -146,23 +146,29 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
             "stuck_after_days" => cx
                 .integer(value)
                 .map(|n| cfg.stuck_after_days = n.min(u32::MAX as u64) as u32),
-            "systems" => cx
-                .array(value)
-                .map(|items| cfg.systems = items.iter().filter_map(|v| cx.system(v)).collect()),
+            "systems" => cx.array(value).map(|items| {
+                cfg.systems.clear();
+                let mut seen = std::collections::BTreeSet::new();
+                for v in items {
+                    let Some(s) = cx.system(v) else { continue };
+                    if !seen.insert(s.name.clone()) {
+                        let pos = cx.pos(v.span().start);
+                        cx.diags.push(
+                            Diagnostic::new(
+                                Code::ConfigInvalid,
+                                FILE,
+                                pos,
+                                format!("system `{}` is declared twice", s.name),
+                            )
+                            .with_help("keep one `[[systems]]` table per system"),
+                        );
+                    }
+                    cfg.systems.push(s);
+                }
+            }),
             "train" => cx.table(value).map(|t| cfg.train = cx.train(t)),
             _ => None,
         };
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for s in &cfg.systems {
-        if !seen.insert(s.name.as_str()) {
-            cx.diags.push(Diagnostic::new(
-                Code::ConfigInvalid,
-                FILE,
-                Pos::START,
-                format!("system `{}` is declared twice", s.name),
-            ));
-        }
     }
     let mut diags = cx.diags;
     crate::diag::sort(&mut diags);
@@ -423,6 +429,16 @@ mod tests {
             [("E0502", 1), ("E0503", 2), ("E0503", 4), ("E0503", 5)]
         );
         assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn a_system_declared_twice_is_reported_at_the_second() {
+        let one = "[[systems]]\nname = \"小贷\"\nowner = \"琳琳\"\n";
+        let (c, d) = parse(&format!("title = \"t\"\n{one}\n{one}"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("declared twice"));
+        assert!(d[0].line >= 6, "{:?}", d[0]);
+        assert_eq!(c.systems.len(), 2);
     }
 
     #[test]

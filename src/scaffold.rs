@@ -13,6 +13,9 @@ pub struct InitReport {
     pub written: Vec<String>,
     /// Files that already existed and were left alone.
     pub kept: Vec<String>,
+    /// Files not written because a folder on their way is a symbolic link (which could lead
+    /// out of the repository).
+    pub behind_links: Vec<String>,
 }
 
 /// Writes the example ledger and the scaffold (CI workflows, .gitignore) into `dir`.
@@ -24,6 +27,10 @@ pub fn write_example(dir: &Path) -> Result<InitReport> {
             report.kept.push((*rel).to_owned());
             continue;
         }
+        if through_link(dir, rel) {
+            report.behind_links.push((*rel).to_owned());
+            continue;
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
@@ -31,6 +38,18 @@ pub fn write_example(dir: &Path) -> Result<InitReport> {
         report.written.push((*rel).to_owned());
     }
     Ok(report)
+}
+
+/// Whether a folder of `rel` (relative to `dir`) is a symbolic link.
+fn through_link(dir: &Path, rel: &str) -> bool {
+    let mut at = dir.to_path_buf();
+    let folders = rel.split('/').collect::<Vec<_>>();
+    folders[..folders.len().saturating_sub(1)]
+        .iter()
+        .any(|part| {
+            at.push(part);
+            std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+        })
 }
 
 /// Creates `path` with `bytes`, failing if it exists (no race with another writer).
@@ -62,6 +81,24 @@ pub struct NewOptions {
     pub date: Option<Date>,
     pub today: Date,
     pub release_day: Option<Weekday>,
+    /// For an entry: the values given for its other keys.
+    pub entry: EntryValues,
+}
+
+/// Values of a new entry's keys; what is not given is left empty (or the default).
+#[derive(Debug, Clone, Default)]
+pub struct EntryValues {
+    pub subsystem: Option<String>,
+    pub module: Option<String>,
+    pub feature: Option<String>,
+    pub category: Option<Category>,
+    pub priority: Option<Priority>,
+    pub tech_lead: Option<String>,
+    pub test_lead: Option<String>,
+    pub planned_start: Option<Date>,
+    pub planned_finish: Option<Date>,
+    pub requirement: Option<String>,
+    pub release: Option<String>,
 }
 
 /// Creates the document; `taken` are file names already used (work tree and every branch).
@@ -100,15 +137,28 @@ pub fn new_document(
             (rel, requirement_text(&id, &title, opts))
         }
         NewKind::Release => {
-            let date = opts.date.unwrap_or_else(|| {
-                next_weekday(opts.today, opts.release_day.unwrap_or(Weekday::Thursday))
-            });
+            let is_taken = |d: Date| taken.iter().any(|n| *n == format!("{d}.md"));
+            let date = match opts.date {
+                Some(d) if is_taken(d) => {
+                    return Err(Error::Usage(format!(
+                        "release {d} already exists; pass --date for another day"
+                    )));
+                }
+                Some(d) => d,
+                // The next release day no release has taken yet.
+                None => {
+                    let day = opts.release_day.unwrap_or(Weekday::Thursday);
+                    let mut d = next_weekday(opts.today, day);
+                    while is_taken(d) {
+                        d = next_weekday(
+                            d.tomorrow().map_err(|e| Error::Usage(e.to_string()))?,
+                            day,
+                        );
+                    }
+                    d
+                }
+            };
             let id = date.to_string();
-            if taken.iter().any(|n| n == &format!("{id}.md")) {
-                return Err(Error::Usage(format!(
-                    "release {id} already exists; pass --date for another day"
-                )));
-            }
             (
                 format!("content/releases/{id}.md"),
                 release_text(&id, &title, date),
@@ -163,15 +213,16 @@ pub fn q(s: &str) -> String {
 }
 
 fn entry_text(id: u32, title: &str, o: &NewOptions) -> String {
+    let v = &o.entry;
     let e = Entry {
         id,
         title: title.to_owned(),
         system: o.system.clone().unwrap_or_default(),
-        subsystem: String::new(),
-        module: String::new(),
-        feature: String::new(),
-        category: Category::Feature,
-        priority: Priority::Medium,
+        subsystem: v.subsystem.clone().unwrap_or_default(),
+        module: v.module.clone().unwrap_or_default(),
+        feature: v.feature.clone().unwrap_or_default(),
+        category: v.category.unwrap_or(Category::Feature),
+        priority: v.priority.unwrap_or(Priority::Medium),
         status: Status::Registered,
         proposer: o.proposer.clone().unwrap_or_default(),
         proposed_on: o.today,
@@ -181,16 +232,16 @@ fn entry_text(id: u32, title: &str, o: &NewOptions) -> String {
         technical_solution: String::new(),
         business_feedback: String::new(),
         resolution_notes: String::new(),
-        planned_start: None,
-        planned_finish: None,
-        tech_lead: String::new(),
+        planned_start: v.planned_start,
+        planned_finish: v.planned_finish,
+        tech_lead: v.tech_lead.clone().unwrap_or_default(),
         test_start: None,
         test_finish: None,
-        test_lead: String::new(),
+        test_lead: v.test_lead.clone().unwrap_or_default(),
         test_opinion: String::new(),
         related_systems: Vec::new(),
-        requirement: None,
-        release: None,
+        requirement: v.requirement.clone(),
+        release: v.release.clone(),
         tests: Tests::default(),
         body: "问题描述 (describe the problem or the change here).\n".into(),
         doc: Doc::default(),

@@ -16,7 +16,9 @@ pub struct Source {
 
 /// Decodes `bytes` read from `path`; a problem is a diagnostic naming the file.
 pub fn decode(path: &str, bytes: &[u8]) -> Result<Source, Box<Diagnostic>> {
-    if let Some(at) = bytes.iter().take(8192).position(|&b| b == 0) {
+    // Anywhere in the file: a NUL is never part of Markdown, and a text that carries one would
+    // reach the page.
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let pos = pos_of_byte(bytes, at);
         return Err(Box::new(
             Diagnostic::new(
@@ -89,5 +91,9 @@ mod tests {
     fn nul_byte_means_binary() {
         let d = decode("a.md", b"PK\x03\x04\x00\x00").unwrap_err();
         assert_eq!(d.code, Code::BinaryFile);
+        let mut late = "---\nid: 1\n---\n".to_owned() + &"正文\n".repeat(5_000);
+        late.push('\0');
+        let d = decode("a.md", late.as_bytes()).unwrap_err();
+        assert_eq!((d.code, d.line), (Code::BinaryFile, 5_004));
     }
 }

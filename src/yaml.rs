@@ -190,7 +190,26 @@ fn to_diagnostic(path: &str, e: &serde_saphyr::Error) -> Diagnostic {
         ),
         None => message.to_owned(),
     };
-    let help = if message.contains("budget") {
+    // A breached budget is reported in the parser's own words (`Nodes { nodes: 50001 }`).
+    let message = if message.contains("budget") {
+        let what = [
+            ("Depth", "it nests more than 32 levels deep"),
+            ("Aliases", "it uses aliases (`*name`) more than 100 times"),
+            ("Anchors", "it defines too many anchors (`&name`)"),
+            (
+                "Nodes",
+                "it holds more than 50,000 values (each use of an alias counts again)",
+            ),
+            ("Scalar", "its text is larger than 8 MiB"),
+        ]
+        .iter()
+        .find(|(k, _)| message.contains(k))
+        .map_or("it is too large", |(_, w)| w);
+        format!("too large to read: {what}")
+    } else {
+        message
+    };
+    let help = if message.starts_with("too large to read") {
         "the front matter is too large or nests too deeply (anchors and aliases count too)"
     } else if message.contains("duplicate") {
         "each key may appear once; remove or merge the repeated key"
@@ -347,6 +366,12 @@ mod tests {
         let d = parse::<Doc>("a.md", &y).unwrap_err();
         assert_eq!(d.code, Code::YamlSyntax);
         assert!(d.line > 1);
+        assert!(
+            d.message.contains("too large to read: it uses aliases")
+                || d.message.contains("more than 50,000 values"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

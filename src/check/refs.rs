@@ -143,14 +143,15 @@ pub(super) fn check(
             );
         }
         if let Some(p) = &r.runbook {
-            check_path(
-                p,
-                files,
-                &r.doc.path,
-                r.doc.locs.of("runbook"),
-                "runbook",
-                out,
-            );
+            let pos = r.doc.locs.of("runbook");
+            if p.starts_with("content/runbooks/") && p.ends_with(".md") {
+                check_path(p, files, &r.doc.path, pos, "runbook", out);
+            } else {
+                out.push(
+                    Diagnostic::new(Code::BadPath, &r.doc.path, pos, format!("`runbook` `{p}` is not a runbook"))
+                        .with_help("name a Markdown file under content/runbooks/, e.g. content/runbooks/batch-release.md"),
+                );
+            }
         }
     }
     for doc in bodies(ledger) {

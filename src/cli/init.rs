@@ -32,6 +32,13 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             report.kept.join(", ")
         ));
     }
+    if !report.behind_links.is_empty() {
+        text.push_str(&format!(
+            "did not write {} files behind a folder that is a symbolic link: {}\n",
+            report.behind_links.len(),
+            report.behind_links.join(", ")
+        ));
+    }
     if committed {
         text.push_str("created a git repository and committed the example\n");
     }

@@ -459,6 +459,18 @@ fn a_long_line_with_thousands_of_problems_is_reported_in_every_format() {
 }
 
 #[test]
+fn a_runbook_must_be_a_runbook() {
+    let release = harness::MINIMAL_RELEASE.replacen(
+        "strategy: full\n",
+        "strategy: full\nrunbook: opsledger.toml\n",
+        1,
+    );
+    let l = Ledger::minimal().file(harness::MINIMAL_RELEASE_PATH, release);
+    let all = assert_rejected(&l, "E0205", harness::MINIMAL_RELEASE_PATH, Some((7, 10)));
+    assert!(all.contains("is not a runbook"), "{all}");
+}
+
+#[test]
 fn duplicate_keys() {
     let path = entry_path(2, "dup");
     let l = Ledger::minimal().file(&path, entry(2, "title: 又一个标题\n"));

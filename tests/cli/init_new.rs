@@ -114,6 +114,28 @@ fn init_dir_is_relative_to_dash_c() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_linked_folder() {
+    let l = Ledger::empty();
+    let outside = l.root().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let l = l.symlink("content", &outside);
+    let dir = l.dir().to_str().unwrap().to_owned();
+    let (code, out, err) = l.run(&["init", &dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("behind a folder that is a symbolic link"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "wrote outside"
+    );
+    assert!(l.path("opsledger.toml").is_file());
+}
+
 #[test]
 fn init_never_overwrites() {
     let l = Ledger::empty();
@@ -275,4 +297,91 @@ fn new_requirement_and_release() {
     assert!(err.contains("already exists"), "{err}");
     assert_no_panic(&err);
     assert_eq!(l.read("content/releases/2019-03-21.md"), before);
+}
+
+#[test]
+fn new_entry_fills_the_values_given() {
+    let l = Ledger::minimal().commit("minimal ledger");
+    let (code, out, err) = l.run(&[
+        "new",
+        "entry",
+        "--title",
+        "还款文件",
+        "--system",
+        "小贷",
+        "--subsystem",
+        "账务",
+        "--module",
+        "接口",
+        "--feature",
+        "生成文件",
+        "--category",
+        "defect",
+        "--priority",
+        "high",
+        "--tech-lead",
+        "琳琳",
+        "--test-lead",
+        "何欢",
+        "--planned-start",
+        "2019-03-01",
+        "--planned-finish",
+        "2019-03-07",
+        "--requirement",
+        "REQ-0001",
+        "--release",
+        "2019-03-07",
+        "--proposer",
+        "琳琳",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = l.read("content/entries/0002-entry.md");
+    for line in [
+        "subsystem: \"账务\"",
+        "module: \"接口\"",
+        "feature: \"生成文件\"",
+        "category: defect",
+        "priority: high",
+        "tech_lead: \"琳琳\"",
+        "test_lead: \"何欢\"",
+        "planned_start: 2019-03-01",
+        "planned_finish: 2019-03-07",
+        "requirement: \"REQ-0001\"",
+        "release: \"2019-03-07\"",
+    ] {
+        assert!(text.contains(&format!("\n{line}\n")), "{line}:\n{text}");
+    }
+    let (code, out, err) = l.run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = l.run(&["new", "entry", "--category", "bug"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("use one of: feature, "), "{err}");
+}
+
+#[test]
+fn new_release_takes_the_next_free_release_day() {
+    let l = Ledger::minimal().commit("minimal ledger");
+    let mut made = Vec::new();
+    for _ in 0..2 {
+        let (code, out, err) = l.run(&["new", "release"]);
+        assert_eq!(code, 0, "{out}{err}");
+        made.push(out);
+    }
+    assert_ne!(made[0], made[1], "{made:?}");
+    let days: Vec<jiff::civil::Date> = made
+        .iter()
+        .map(|o| {
+            o.trim()
+                .trim_start_matches("created content/releases/")
+                .trim_end_matches(".md")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        days[1] - days[0],
+        jiff::Span::new().days(7).fieldwise(),
+        "{days:?}"
+    );
+    assert_eq!(days[0].weekday(), jiff::civil::Weekday::Thursday);
 }
