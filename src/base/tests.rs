@@ -212,6 +212,7 @@ fn diff_sections() {
         path: "sql/0004.sql".into(),
         old_path: None,
         blob: None,
+        old_blob: None,
     }];
     let d = diff(
         &base,

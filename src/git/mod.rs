@@ -49,6 +49,9 @@ pub struct FileChange {
     pub old_path: Option<String>,
     /// Blob id after the change (none for a deletion).
     pub blob: Option<String>,
+    /// Blob id before the change: in the commit's first parent, or for a merge the first parent
+    /// that has the file; for a rename, the old path's. None when the file is new.
+    pub old_blob: Option<String>,
 }
 
 /// A commit and the changes it made under the watched folder (for a merge: only the files
@@ -283,6 +286,8 @@ impl Repo {
                 old_path: (kind == ChangeKind::Renamed).then(|| rel(&of)).flatten(),
                 blob: (kind != ChangeKind::Deleted && !nf.id().is_zero())
                     .then(|| nf.id().to_string()),
+                old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
+                    .then(|| of.id().to_string()),
             });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -60,6 +60,13 @@ pub(super) fn changes(
                 let other_tree = other.and_then(|o| repo.find_tree(o).ok());
                 // A merge changed a file only where it differs from every parent.
                 changes.retain(|fc| blob_in(other_tree.as_ref(), &fc.path, dir) != fc.blob);
+                // Compared with the first parent that has the file (as `git log` does).
+                for fc in changes.iter_mut().filter(|fc| fc.old_blob.is_none()) {
+                    fc.old_blob = blob_in(other_tree.as_ref(), &fc.path, dir);
+                    if fc.old_blob.is_some() && fc.kind == ChangeKind::Added {
+                        fc.kind = ChangeKind::Modified;
+                    }
+                }
             }
         }
         let cc = CommitChanges { commit, changes };
@@ -131,6 +138,7 @@ fn diff(
                 path: path_of(&of).unwrap_or_default(),
                 old_path: None,
                 blob: None,
+                old_blob: Some(of.id().to_string()),
             });
             continue;
         }
@@ -146,6 +154,8 @@ fn diff(
                 None
             },
             blob: Some(nf.id().to_string()),
+            old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
+                .then(|| of.id().to_string()),
         });
     }
     Ok(out)
