@@ -15,7 +15,7 @@ use std::path::Path;
 
 const FILE: &str = "history.json";
 /// Changes whenever the cached shape or its meaning changes.
-const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-2");
+const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-3");
 /// A cache behind by fewer commits than this is extended in memory but not rewritten: folding
 /// in a few commits costs less than writing the whole file again.
 const REWRITE_AFTER: usize = 32;
@@ -44,6 +44,9 @@ struct CachedFile<'a> {
     path: String,
     deleted: bool,
     steps: Vec<CachedStep<'a>>,
+    /// [`FileState::broken`]: rarely anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    broken: Option<Cow<'a, BTreeMap<String, String>>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -175,6 +178,7 @@ fn to_cache(state: &State) -> Option<CacheFile<'_>> {
             path: f.timeline.path.clone(),
             deleted: f.timeline.deleted,
             steps,
+            broken: (!f.broken.is_empty()).then_some(Cow::Borrowed(&f.broken)),
         });
     }
     Some(CacheFile {
@@ -220,7 +224,7 @@ fn from_cache(file: CacheFile) -> Option<State> {
                     deleted: f.deleted,
                     steps,
                 },
-                last: None,
+                broken: f.broken.map(Cow::into_owned).unwrap_or_default(),
             })
         })
         .collect::<Option<Vec<FileState>>>()?;

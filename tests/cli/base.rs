@@ -147,6 +147,69 @@ fn each_commit_is_judged_and_the_one_that_skipped_is_named() {
     assert!(!msg.contains(short(&later)), "{msg}");
 }
 
+/// Merges branch `other` into the checked-out branch with a merge commit (no conflicts).
+fn merge_into_head(l: Ledger, other: &str) -> Ledger {
+    let repo = crate::harness::open_repo(l.dir());
+    let ours = repo.head().unwrap().peel_to_commit().unwrap();
+    let theirs = repo
+        .find_branch(other, git2::BranchType::Local)
+        .unwrap()
+        .get()
+        .peel_to_commit()
+        .unwrap();
+    let mut index = repo.merge_commits(&ours, &theirs, None).unwrap();
+    assert!(!index.has_conflicts(), "test merge must not conflict");
+    let tree = repo.find_tree(index.write_tree_to(&repo).unwrap()).unwrap();
+    let sig = crate::harness::signature();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        &format!("Merge branch '{other}'"),
+        &tree,
+        &[&ours, &theirs],
+    )
+    .unwrap();
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    l
+}
+
+#[test]
+fn merging_main_into_the_branch_is_not_a_skip() {
+    // The branch moves entry 1 one stage at a time; main meanwhile retitles it, and the branch
+    // merges main. main's commit did not touch the status: no move is read from it.
+    let l = at_sit_on_a_branch()
+        .file(MINIMAL_ENTRY_PATH, entry1("uat", SIT_PASSED))
+        .commit("entry 1 to UAT")
+        .file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED))
+        .commit("entry 1 to pre-production")
+        .checkout("main")
+        .file(
+            MINIMAL_ENTRY_PATH,
+            entry1("sit", "").replace("title: 还款文件生成", "title: 还款文件生成与推送"),
+        )
+        .commit("entry 1: title")
+        .checkout("pr");
+    let l = merge_into_head(l, "main");
+    assert_eq!(
+        l.read(MINIMAL_ENTRY_PATH),
+        entry1("preprod", SIT_UAT_PASSED)
+            .replace("title: 还款文件生成", "title: 还款文件生成与推送"),
+        "the merge holds both changes"
+    );
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("follow the workflow"), "{out}");
+    let (code, out, err) = l.run(&["diff", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        json(&out)["status_moves"][0]["through"],
+        serde_json::json!(["sit", "uat", "preprod"]),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_uncommitted_skip_is_caught_without_history() {
     let l = at_sit_on_a_branch().file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED));

@@ -234,6 +234,131 @@ fn a_squash_merge_is_one_step_by_the_squasher() {
     assert!(has_change(&s[1], "tech_lead", "", "琳琳"));
 }
 
+/// The commits of the steps of `t` with a change to `field`, as (message, from, to).
+fn changes_to(t: &Value, field: &str) -> Vec<(String, Value, Value)> {
+    steps(t)
+        .iter()
+        .flat_map(|s| {
+            changes(s)
+                .into_iter()
+                .filter(|(f, ..)| f == field)
+                .map(|(_, a, b)| (s["message"].as_str().unwrap().to_owned(), a, b))
+        })
+        .collect()
+}
+
+#[test]
+fn edits_on_two_branches_then_merged_are_each_credited_to_their_own_commit() {
+    // main: #20 at SIT, priority high. Branch p1 lowers the priority and moves it to UAT;
+    // branch p2 (from the same commit) sets the tech lead. p1 is merged, then p2.
+    let path = entry_path(20, "repayment");
+    let pending = "tests:\n  sit: {result: pending}\n";
+    let passed = "tests:\n  sit: {result: pass, date: 2019-03-05, by: 王芳}\n";
+    let at = |st: &str, prio: &str, extra: &str| {
+        entry_with(20, st, extra).replace("priority: low", &format!("priority: {prio}"))
+    };
+    let l = base().file(&path, at("sit", "high", pending));
+    commit_as(&l, "base", "琳琳", T0);
+    switch(&l, "p2");
+    switch(&l, "p1");
+    let l = l.file(&path, at("uat", "low", passed));
+    commit_as(&l, "p1: priority low, to UAT", "王芳", T0 + DAY);
+    switch(&l, "main");
+    merge(&l, "p1", "PM", T0 + 2 * DAY);
+    switch(&l, "p2");
+    let l = l.file(
+        &path,
+        at("sit", "high", &format!("tech_lead: 何欢\n{pending}")),
+    );
+    commit_as(&l, "p2: tech lead", "何欢", T0 + 3 * DAY);
+    switch(&l, "main");
+    let m2 = merge(&l, "p2", "PM", T0 + 4 * DAY);
+    let l = l.file(
+        &path,
+        at("uat", "low", &format!("tech_lead: 何欢\n{passed}")),
+    );
+    assert_eq!(
+        std::fs::read_to_string(l.path(&path)).unwrap(),
+        at("uat", "low", &format!("tech_lead: 何欢\n{passed}")),
+        "the merge holds both changes"
+    );
+
+    for walker in ["git", "libgit2"] {
+        let t = timeline(&l, &path, &["--no-cache", "--walker", walker]);
+        let msgs: Vec<&str> = steps(&t)
+            .iter()
+            .map(|s| s["message"].as_str().unwrap())
+            .collect();
+        assert!(msgs.contains(&"p2: tech lead"), "{walker}: {t:#}");
+        assert_eq!(
+            changes_to(&t, "priority"),
+            [
+                ("base".into(), Value::Null, "high".into()),
+                (
+                    "p1: priority low, to UAT".into(),
+                    "high".into(),
+                    "low".into()
+                )
+            ],
+            "{walker}: only p1 changed the priority: {t:#}"
+        );
+        assert_eq!(
+            changes_to(&t, "status"),
+            [
+                ("base".into(), Value::Null, "sit".into()),
+                (
+                    "p1: priority low, to UAT".into(),
+                    "sit".into(),
+                    "uat".into()
+                )
+            ],
+            "{walker}: the status moved once after it was created: {t:#}"
+        );
+        let p2 = steps(&t)
+            .iter()
+            .find(|s| s["message"] == "p2: tech lead")
+            .unwrap();
+        assert_eq!(
+            changes(p2),
+            [("tech_lead".into(), "".into(), "何欢".into())],
+            "{walker}: p2 is compared with its parent, not with p1"
+        );
+        // The second merge differs from both of its parents: compared with its first parent
+        // (main after p1), it brings in the tech lead.
+        let merge_step = steps(&t)
+            .iter()
+            .find(|s| s["commit"] == m2.to_string())
+            .expect("the merge differs from every parent");
+        assert_eq!(
+            changes(merge_step),
+            [("tech_lead".into(), "".into(), "何欢".into())],
+            "{walker}: {t:#}"
+        );
+    }
+}
+
+#[test]
+fn warm_and_cold_runs_agree_after_a_version_that_does_not_parse() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "register", "琳琳", T0);
+    let l = l.file(&path, "---\nid: [unclosed\n---\n");
+    commit_as(&l, "oops", "琳琳", T0 + DAY);
+    // The cache is written here, its last version of the file broken.
+    full_json(&l, &[]);
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    commit_as(&l, "fix", "琳琳", T0 + 2 * DAY);
+    let warm = full_json(&l, &[]);
+    let cold = full_json(&l, &["--no-cache"]);
+    assert_eq!(warm, cold);
+    let fix = steps(&warm["files"][path.as_str()]).last().unwrap().clone();
+    assert_eq!(
+        changes(&fix),
+        [("status".into(), "developing".into(), "submitted".into())],
+        "compared with the last version that parsed, also when it was mined in another run"
+    );
+}
+
 #[test]
 fn deleted_files_keep_their_history_and_broken_versions_keep_their_step() {
     let path = entry_path(20, "repayment");
