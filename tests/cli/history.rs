@@ -523,6 +523,39 @@ fn the_cache_follows_new_commits_corruption_and_rewrites() {
     );
 }
 
+#[test]
+fn a_cache_edited_into_other_valid_json_is_not_trusted() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "one", "琳琳", T0);
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    commit_as(&l, "two", "琳琳", T0 + DAY);
+    let cold = full_json(&l, &["--no-cache"]);
+    let file = l.path(".opsledger/cache/history.json");
+
+    // A value changed: the history shown is mined again, not read from the edited file.
+    full_json(&l, &[]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"submitted\""), "{text}");
+    std::fs::write(&file, text.replace("\"submitted\"", "\"released\"")).unwrap();
+    let (code, out, err) = l.run(&["history", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(harness::json(&out), cold);
+
+    // An index out of range: no panic, mined again.
+    full_json(&l, &[]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("\"by_path\":{").expect("by_path");
+    let colon = at + text[at..].find(".md\":").expect("an index") + 5;
+    let digits = text[colon..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let edited = format!("{}999{}", &text[..colon], &text[colon + digits..]);
+    std::fs::write(&file, edited).unwrap();
+    let (code, out, err) = l.run(&["history", "--format", "json"]);
+    harness::assert_no_panic(&err);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(harness::json(&out), cold);
+}
+
 /// A generated corpus (skipped when the generator or python3 is not there).
 fn corpus(l: &Ledger) -> Option<std::path::PathBuf> {
     let generator = harness::project_dir().join("../shared/bench/gen_ledger.py");
