@@ -1,14 +1,20 @@
 //! The mining cache: the mining [`State`] stored under the cache folder with the commit it
-//! reaches, so the next run folds in only the commits since. A cache from another
-//! tool version, for a HEAD that does not descend from it along the first-parent line
-//! (force-push, rebase), whose checksum does not match (an edit, a torn write) or that does not
-//! make sense (an index out of range) is ignored and rebuilt. On disk each commit is stored once
-//! and steps point at it, which keeps the file small enough to load in a fraction of a second.
+//! reaches, so the next run folds in only the commits since. It is written whenever HEAD has
+//! moved, so a run after one new commit does the work of one commit, and kept cheap to write:
+//! the base file holds everything, a tail file next to it the files changed since the base
+//! (whole), rewritten alone while they are few; past that the base is written again and the
+//! tail dropped.
 //!
-//! The file is one header line, `FORMAT CHECKSUM` (16 hex digits of [`Checksum`] over the
+//! A cache from another tool version, for a HEAD that does not descend from it along the
+//! first-parent line (force-push, rebase), whose checksum does not match (an edit, a torn write)
+//! or that does not hold together (an index out of range) is ignored and rebuilt; a tail that
+//! does not continue its base is ignored. On disk each commit is stored once and steps point at
+//! it, which keeps the base small enough to load in a fraction of a second.
+//!
+//! Each file is one header line, `FORMAT CHECKSUM` (16 hex digits of [`Checksum`] over the
 //! rest), then the JSON.
 
-use super::mine::{FileState, MineOptions, State, stream_prefetched};
+use super::mine::{FileState, MineOptions, SinceBase, State, stream_prefetched};
 use super::{FieldChange, Step, Timeline};
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, Repo};
@@ -18,11 +24,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 const FILE: &str = "history.json";
+const TAIL: &str = "history-tail.json";
 /// Changes whenever the cached shape or its meaning changes.
 const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-3");
-/// A cache behind by fewer commits than this is extended in memory but not rewritten: folding
-/// in a few commits costs less than writing the whole file again.
-const REWRITE_AFTER: usize = 32;
 
 /// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]
@@ -31,6 +35,18 @@ struct CacheFile<'a> {
     commits: Vec<CachedCommit>,
     by_path: BTreeMap<String, usize>,
     files: Vec<CachedFile<'a>>,
+}
+
+/// The files changed or added since the base file, whole, and the paths that point at them.
+#[derive(Serialize, Deserialize)]
+struct TailFile<'a> {
+    /// The commit the base file reaches: the tail applies to that base only.
+    base: String,
+    head: String,
+    commits: Vec<CachedCommit>,
+    dropped: Vec<String>,
+    by_path: BTreeMap<String, usize>,
+    files: BTreeMap<usize, CachedFile<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -76,9 +92,7 @@ pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State>
             && descends_along_first_parent(&stream, &old)
         {
             state.extend(repo, &stream, prefetched)?;
-            if stream.len() >= REWRITE_AFTER {
-                write(opts.cache_dir.as_deref(), &state)?;
-            }
+            save(opts.cache_dir.as_deref(), &state)?;
             return Ok(state);
         }
     }
@@ -86,8 +100,35 @@ pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State>
     let mut state = State::default();
     state.extend(repo, &stream, prefetched)?;
     drop(stream);
-    write(opts.cache_dir.as_deref(), &state)?;
+    save(opts.cache_dir.as_deref(), &state)?;
     Ok(state)
+}
+
+/// True when a tail of `changed` files out of `total` is worth writing instead of the whole
+/// state: up to a sixteenth of the files, and always up to 64.
+fn tail_is_small(changed: usize, total: usize) -> bool {
+    changed <= (total / 16).max(64)
+}
+
+/// Writes `state`: only the tail while the files changed since the base are few, else all of it.
+fn save(dir: Option<&Path>, state: &State) -> Result<()> {
+    let Some(dir) = dir else { return Ok(()) };
+    if let Some(since) = &state.since_base
+        && tail_is_small(since.files.len(), state.files.len())
+    {
+        return match to_tail(state, since) {
+            Some(tail) => write(dir, TAIL, &tail),
+            None => Ok(()),
+        };
+    }
+    let Some(file) = to_cache(state) else {
+        return Ok(());
+    };
+    write(dir, FILE, &file)?;
+    match std::fs::remove_file(dir.join(TAIL)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir.join(TAIL), e)),
+        _ => Ok(()),
+    }
 }
 
 /// True when following first parents from the newest commit of `stream` leads to `old`.
@@ -108,25 +149,39 @@ fn descends_along_first_parent(stream: &[crate::git::CommitChanges], old: &str) 
     false
 }
 
+/// The state the cache holds: the base file, and the tail when it continues the base.
 fn read(dir: &Path) -> Option<State> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
+    let mut state = from_cache(read_file::<CacheFile>(&dir.join(FILE))?)?;
+    let mut since = SinceBase {
+        base: state.head.clone()?,
+        ..Default::default()
+    };
+    if let Some(tail) = read_file::<TailFile>(&dir.join(TAIL))
+        && tail.base == since.base
+    {
+        apply_tail(&mut state, &mut since, tail);
+    }
+    state.since_base = Some(since);
+    Some(state)
+}
+
+/// The JSON after the header of the file at `path`, when the format and the checksum match.
+fn read_file<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
     let nl = bytes.iter().position(|&b| b == b'\n')?;
     let (header, payload) = (std::str::from_utf8(&bytes[..nl]).ok()?, &bytes[nl + 1..]);
     let (format, sum) = header.rsplit_once(' ')?;
     if format != FORMAT || u64::from_str_radix(sum, 16).ok()? != Checksum::of(payload) {
         return None;
     }
-    from_cache(serde_json::from_slice(payload).ok()?)
+    serde_json::from_slice(payload).ok()
 }
 
-fn write(dir: Option<&Path>, state: &State) -> Result<()> {
+/// Writes `value` as `dir/name`, through a temporary file renamed into place.
+fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
     use std::io::{Seek, SeekFrom, Write};
-    let Some(dir) = dir else { return Ok(()) };
-    let Some(file) = to_cache(state) else {
-        return Ok(());
-    };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!("{FILE}.tmp"));
+    let tmp = dir.join(format!("{name}.tmp"));
     let io = |e| Error::io(&tmp, e);
     let mut out = std::fs::File::create(&tmp).map_err(io)?;
     // The header's checksum is filled in once the JSON after it has gone through.
@@ -138,7 +193,7 @@ fn write(dir: Option<&Path>, state: &State) -> Result<()> {
             sum: Checksum::default(),
         },
     );
-    serde_json::to_writer(&mut w, &file)?;
+    serde_json::to_writer(&mut w, value)?;
     let Hashing {
         inner: mut out,
         sum,
@@ -147,7 +202,7 @@ fn write(dir: Option<&Path>, state: &State) -> Result<()> {
         .map_err(io)?;
     write!(out, "{:016x}", sum.finish()).map_err(io)?;
     drop(out);
-    std::fs::rename(&tmp, dir.join(FILE)).map_err(|e| Error::io(dir, e))
+    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(dir, e))
 }
 
 /// A writer that keeps the [`Checksum`] of what goes through it.
@@ -270,27 +325,11 @@ impl<'a> Commits<'a> {
 fn to_cache(state: &State) -> Option<CacheFile<'_>> {
     let head = state.head.clone()?;
     let mut commits = Commits::default();
-    let mut files = Vec::with_capacity(state.files.len());
-    for f in &state.files {
-        let mut steps = Vec::with_capacity(f.timeline.steps.len());
-        for s in f.timeline.steps.iter().filter(|s| !s.working_tree) {
-            steps.push(CachedStep {
-                c: commits.id(&s.commit, &s.time, Some(s)),
-                l: commits.id(&s.landed_commit, &s.landed_time, None),
-                changes: Cow::Borrowed(&s.changes),
-                body: s.body_changed,
-                path: (s.path != f.timeline.path).then(|| s.path.clone()),
-                kind: s.kind,
-                note: s.note.clone(),
-            });
-        }
-        files.push(CachedFile {
-            path: f.timeline.path.clone(),
-            deleted: f.timeline.deleted,
-            steps,
-            broken: (!f.broken.is_empty()).then_some(Cow::Borrowed(&f.broken)),
-        });
-    }
+    let files = state
+        .files
+        .iter()
+        .map(|f| encode(&mut commits, f))
+        .collect();
     Some(CacheFile {
         head,
         commits: commits.list,
@@ -299,52 +338,132 @@ fn to_cache(state: &State) -> Option<CacheFile<'_>> {
     })
 }
 
+fn to_tail<'a>(state: &'a State, since: &SinceBase) -> Option<TailFile<'a>> {
+    let head = state.head.clone()?;
+    let mut commits = Commits::default();
+    let files = since
+        .files
+        .iter()
+        .map(|&i| Some((i, encode(&mut commits, state.files.get(i)?))))
+        .collect::<Option<_>>()?;
+    Some(TailFile {
+        base: since.base.clone(),
+        head,
+        commits: commits.list,
+        dropped: since.dropped.iter().cloned().collect(),
+        by_path: state
+            .by_path
+            .iter()
+            .filter(|(_, i)| since.files.contains(i))
+            .map(|(p, &i)| (p.clone(), i))
+            .collect(),
+        files,
+    })
+}
+
+/// One file as stored, its commits numbered in `commits`.
+fn encode<'a>(commits: &mut Commits<'a>, f: &'a FileState) -> CachedFile<'a> {
+    let steps = f
+        .timeline
+        .steps
+        .iter()
+        .filter(|s| !s.working_tree)
+        .map(|s| CachedStep {
+            c: commits.id(&s.commit, &s.time, Some(s)),
+            l: commits.id(&s.landed_commit, &s.landed_time, None),
+            changes: Cow::Borrowed(&s.changes),
+            body: s.body_changed,
+            path: (s.path != f.timeline.path).then(|| s.path.clone()),
+            kind: s.kind,
+            note: s.note.clone(),
+        })
+        .collect();
+    CachedFile {
+        path: f.timeline.path.clone(),
+        deleted: f.timeline.deleted,
+        steps,
+        broken: (!f.broken.is_empty()).then_some(Cow::Borrowed(&f.broken)),
+    }
+}
+
 /// The state a cache file holds; `None` when it does not hold together (an index out of range).
 fn from_cache(file: CacheFile) -> Option<State> {
     if file.by_path.values().any(|&i| i >= file.files.len()) {
         return None;
     }
-    let commits = file.commits;
     let files = file
         .files
         .into_iter()
-        .map(|f| {
-            let steps = f
-                .steps
-                .into_iter()
-                .map(|s| {
-                    let (c, l) = (commits.get(s.c as usize)?, commits.get(s.l as usize)?);
-                    Some(Step {
-                        commit: c.id.clone(),
-                        author: c.author.clone(),
-                        email: c.email.clone(),
-                        time: c.time.clone(),
-                        message: c.message.clone(),
-                        landed_commit: l.id.clone(),
-                        landed_time: l.time.clone(),
-                        changes: s.changes.into_owned(),
-                        body_changed: s.body,
-                        path: s.path.unwrap_or_else(|| f.path.clone()),
-                        kind: s.kind,
-                        note: s.note,
-                        working_tree: false,
-                    })
-                })
-                .collect::<Option<Vec<Step>>>()?;
-            Some(FileState {
-                timeline: Timeline {
-                    path: f.path,
-                    deleted: f.deleted,
-                    steps,
-                },
-                broken: f.broken.map(Cow::into_owned).unwrap_or_default(),
-            })
-        })
+        .map(|f| decode(&file.commits, f))
         .collect::<Option<Vec<FileState>>>()?;
     Some(State {
         head: Some(file.head),
         by_path: file.by_path,
         files,
+        since_base: None,
+    })
+}
+
+/// Applies a tail to the state of its base, or leaves the state alone when the tail does not
+/// hold together (files added with a gap, an index out of range).
+fn apply_tail(state: &mut State, since: &mut SinceBase, tail: TailFile) {
+    let n = state.files.len();
+    let Some(files) = tail
+        .files
+        .into_iter()
+        .map(|(i, f)| Some((i, decode(&tail.commits, f)?)))
+        .collect::<Option<Vec<(usize, FileState)>>>()
+    else {
+        return;
+    };
+    let len = n + files.iter().filter(|(i, _)| *i >= n).count();
+    if files.iter().any(|(i, _)| *i >= len) || tail.by_path.values().any(|&i| i >= len) {
+        return;
+    }
+    state.files.resize_with(len, FileState::default);
+    for (i, f) in files {
+        state.files[i] = f;
+        since.files.insert(i);
+    }
+    for p in &tail.dropped {
+        state.by_path.remove(p);
+    }
+    state.by_path.extend(tail.by_path);
+    since.dropped.extend(tail.dropped);
+    state.head = Some(tail.head);
+}
+
+/// One stored file; `None` when a step names a commit that is not there.
+fn decode(commits: &[CachedCommit], f: CachedFile) -> Option<FileState> {
+    let steps = f
+        .steps
+        .into_iter()
+        .map(|s| {
+            let (c, l) = (commits.get(s.c as usize)?, commits.get(s.l as usize)?);
+            Some(Step {
+                commit: c.id.clone(),
+                author: c.author.clone(),
+                email: c.email.clone(),
+                time: c.time.clone(),
+                message: c.message.clone(),
+                landed_commit: l.id.clone(),
+                landed_time: l.time.clone(),
+                changes: s.changes.into_owned(),
+                body_changed: s.body,
+                path: s.path.unwrap_or_else(|| f.path.clone()),
+                kind: s.kind,
+                note: s.note,
+                working_tree: false,
+            })
+        })
+        .collect::<Option<Vec<Step>>>()?;
+    Some(FileState {
+        timeline: Timeline {
+            path: f.path,
+            deleted: f.deleted,
+            steps,
+        },
+        broken: f.broken.map(Cow::into_owned).unwrap_or_default(),
     })
 }
 
@@ -353,18 +472,35 @@ mod tests {
     use super::*;
     use crate::history::facts::status_step;
 
+    fn file(path: &str, steps: Vec<Step>) -> FileState {
+        FileState {
+            timeline: Timeline {
+                path: path.into(),
+                deleted: false,
+                steps,
+            },
+            broken: BTreeMap::new(),
+        }
+    }
+
     fn state() -> State {
-        let mut file = FileState::default();
-        file.timeline.path = "content/entries/0020-a.md".into();
-        file.timeline.steps = vec![
-            status_step("2019-03-01T10:00:00+08:00", None, "developing"),
-            status_step("2019-03-08T10:00:00+08:00", Some("developing"), "submitted"),
-        ];
         State {
             head: Some("c2019-03-08T10:00:00+08:00".into()),
             by_path: [("content/entries/0020-a.md".to_owned(), 0)].into(),
-            files: vec![file],
+            files: vec![file(
+                "content/entries/0020-a.md",
+                vec![
+                    status_step("2019-03-01T10:00:00+08:00", None, "developing"),
+                    status_step("2019-03-08T10:00:00+08:00", Some("developing"), "submitted"),
+                ],
+            )],
+            since_base: None,
         }
+    }
+
+    /// What a state read back must equal (the bookkeeping of the tail aside).
+    fn content(s: &State) -> (&Option<String>, &BTreeMap<String, usize>, &Vec<FileState>) {
+        (&s.head, &s.by_path, &s.files)
     }
 
     #[test]
@@ -387,9 +523,9 @@ mod tests {
     #[test]
     fn a_written_cache_reads_back_and_an_edited_one_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        write(Some(dir.path()), &state()).unwrap();
+        save(Some(dir.path()), &state()).unwrap();
         let back = read(dir.path()).expect("reads back");
-        assert_eq!(back.files[0].timeline, state().files[0].timeline);
+        assert_eq!(content(&back), content(&state()));
 
         let path = dir.path().join(FILE);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -414,5 +550,82 @@ mod tests {
         assert!(from_cache(bad).is_none());
         let good = serde_json::to_vec(&to_cache(&state).unwrap()).unwrap();
         assert!(from_cache(serde_json::from_slice(&good).unwrap()).is_some());
+    }
+
+    /// The state read from `dir`, then moved on as `extend` would: #20 renamed with a new step,
+    /// #21 added.
+    fn moved_on(dir: &Path) -> State {
+        let mut s = read(dir).expect("the base");
+        let since = s.since_base.as_mut().expect("read from a base");
+        let renamed = "content/entries/0020-b.md";
+        s.by_path.remove("content/entries/0020-a.md");
+        s.by_path.insert(renamed.into(), 0);
+        s.by_path.insert("content/entries/0021-c.md".into(), 1);
+        since.dropped.insert("content/entries/0020-a.md".into());
+        since.files.extend([0, 1]);
+        let mut step = status_step("2019-03-11T10:00:00+08:00", Some("submitted"), "sit");
+        step.path = renamed.into();
+        s.files[0].timeline.steps.push(step);
+        s.files[0].timeline.path = renamed.into();
+        s.files.push(file(
+            "content/entries/0021-c.md",
+            vec![status_step("2019-03-11T10:00:00+08:00", None, "registered")],
+        ));
+        s.head = Some("c2019-03-11T10:00:00+08:00".into());
+        s
+    }
+
+    #[test]
+    fn a_few_changes_are_written_as_a_tail_that_reads_back_onto_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        save(Some(dir.path()), &state()).unwrap();
+        let base = std::fs::read(dir.path().join(FILE)).unwrap();
+        let moved = moved_on(dir.path());
+        save(Some(dir.path()), &moved).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join(FILE)).unwrap(),
+            base,
+            "the base is not written again"
+        );
+        assert!(dir.path().join(TAIL).is_file());
+        let back = read(dir.path()).expect("base and tail");
+        assert_eq!(content(&back), content(&moved));
+        assert_eq!(
+            back.since_base, moved.since_base,
+            "the next tail holds both"
+        );
+
+        // A tail for another base (the base was written again since) is not applied.
+        save(Some(dir.path()), &state()).unwrap();
+        assert!(
+            !dir.path().join(TAIL).exists(),
+            "a full write drops the tail"
+        );
+        let mut other = moved_on(dir.path());
+        other.since_base.as_mut().unwrap().base = "another".into();
+        save(Some(dir.path()), &other).unwrap();
+        assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    }
+
+    #[test]
+    fn a_tail_that_does_not_hold_together_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        save(Some(dir.path()), &state()).unwrap();
+        let moved = moved_on(dir.path());
+        let since = moved.since_base.clone().unwrap();
+        let mut tail = to_tail(&moved, &since).unwrap();
+        // A new file with a gap before it.
+        let f = tail.files.remove(&1).unwrap();
+        tail.files.insert(3, f);
+        write(dir.path(), TAIL, &tail).unwrap();
+        assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    }
+
+    #[test]
+    fn many_changes_rewrite_the_base() {
+        assert!(tail_is_small(1, 3));
+        assert!(tail_is_small(64, 100));
+        assert!(tail_is_small(625, 10_000));
+        assert!(!tail_is_small(626, 10_000));
     }
 }

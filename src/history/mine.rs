@@ -13,7 +13,7 @@ use crate::git::{ChangeKind, CommitChanges, Repo, Walker};
 use crate::load::{self, Parsed};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -69,6 +69,21 @@ pub struct State {
     pub head: Option<String>,
     pub by_path: BTreeMap<String, usize>,
     pub files: Vec<FileState>,
+    /// What changed since the state was read from the cache's base file, so the cache can
+    /// write only that; `None` for a state mined from scratch.
+    #[serde(skip)]
+    pub since_base: Option<SinceBase>,
+}
+
+/// The part of a [`State`] that changed since the cache's base file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SinceBase {
+    /// The commit the base file reaches.
+    pub base: String,
+    /// The files (indices into [`State::files`]) changed or added since.
+    pub files: BTreeSet<usize>,
+    /// The paths dropped from [`State::by_path`] since (renamed away).
+    pub dropped: BTreeSet<String>,
 }
 
 /// One file's timeline so far, and for each of its versions that did not parse the version
@@ -109,6 +124,12 @@ impl State {
                     self.files.len() - 1
                 });
                 self.by_path.insert(ch.path.clone(), fi);
+                if let Some(since) = &mut self.since_base {
+                    since.files.insert(fi);
+                    if let (Some(old), Some(_)) = (from, existing) {
+                        since.dropped.insert(old.to_owned());
+                    }
+                }
                 let kind = load::classify(ch.path.strip_prefix("content/").unwrap_or(""));
                 let ready = match (&ch.blob, kind) {
                     // A blob met again (a revert) is parsed again: its first parse was taken.

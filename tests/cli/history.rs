@@ -524,6 +524,46 @@ fn the_cache_follows_new_commits_corruption_and_rewrites() {
 }
 
 #[test]
+fn the_cache_is_rewritten_whenever_head_moved() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    let one = commit_as(&l, "one", "琳琳", T0);
+    full_json(&l, &[]);
+    let dir = l.path(".opsledger/cache");
+    let cached = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    assert!(cached("history.json").contains(&format!("\"head\":\"{one}\"")));
+
+    // Each run after a new commit records it: in the tail, next to the untouched base.
+    let mut l = l;
+    for (i, st) in ["submitted", "sit"].into_iter().enumerate() {
+        l = l.file(&path, entry_with(20, st, ""));
+        let id = commit_as(&l, st, "琳琳", T0 + (i as i64 + 1) * DAY);
+        assert_eq!(full_json(&l, &[]), full_json(&l, &["--no-cache"]), "{st}");
+        assert!(
+            cached("history-tail.json").contains(&format!("\"head\":\"{id}\"")),
+            "the next run starts from the new HEAD, not from the one before"
+        );
+        assert!(cached("history.json").contains(&format!("\"head\":\"{one}\"")));
+    }
+
+    // A rename and a new file on top of the tail, read back as a cold run mines them.
+    let renamed = entry_path(20, "repayment-export");
+    let l = l
+        .remove(&path)
+        .file(&renamed, entry_with(20, "sit", ""))
+        .file(&entry_path(21, "other"), entry_with(21, "registered", ""));
+    commit_as(&l, "rename #20, add #21", "琳琳", T0 + 5 * DAY);
+    assert_eq!(full_json(&l, &[]), full_json(&l, &["--no-cache"]));
+    let warm = full_json(&l, &[]);
+    assert_eq!(
+        warm,
+        full_json(&l, &["--no-cache"]),
+        "base and tail read back"
+    );
+    assert_eq!(steps(&warm["files"][renamed.as_str()]).len(), 4);
+}
+
+#[test]
 fn a_cache_edited_into_other_valid_json_is_not_trusted() {
     let path = entry_path(20, "repayment");
     let l = base().file(&path, entry_with(20, "developing", ""));
