@@ -23,10 +23,15 @@ pub struct Commit {
     pub parents: Vec<String>,
     pub author: String,
     pub email: String,
-    /// Author time, seconds since the Unix epoch.
+    /// Author time (when the change was written), seconds since the Unix epoch.
     pub time: i64,
     /// Author time zone, minutes east of UTC.
     pub offset_minutes: i32,
+    /// Committer time (when the commit was made where it is: for a merge, a squash or a rebase,
+    /// when it landed), seconds since the Unix epoch.
+    pub commit_time: i64,
+    /// Committer time zone, minutes east of UTC.
+    pub commit_offset_minutes: i32,
     /// The full message, trailing newline removed.
     pub message: String,
 }
@@ -114,7 +119,8 @@ impl Repo {
         Ok(Some(Repo { repo, prefix }))
     }
 
-    /// A commit's author time: seconds since the epoch and minutes east of UTC.
+    /// A commit's committer time (when it was made where it is, e.g. when a merge landed):
+    /// seconds since the epoch and minutes east of UTC.
     pub fn commit_time(&self, id: &str) -> Result<(i64, i32)> {
         let c = self.repo.find_commit(oid(id)?).map_err(git_err)?;
         let t = c.committer().when();

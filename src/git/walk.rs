@@ -34,6 +34,7 @@ pub(super) fn changes(
     for id in walk {
         let c = repo.find_commit(id.map_err(git_err)?).map_err(git_err)?;
         let sig = c.author();
+        let committed = c.committer().when();
         let commit = Commit {
             id: c.id().to_string(),
             parents: c.parent_ids().map(|p| p.to_string()).collect(),
@@ -41,6 +42,8 @@ pub(super) fn changes(
             email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
             time: sig.when().seconds(),
             offset_minutes: sig.when().offset_minutes(),
+            commit_time: committed.seconds(),
+            commit_offset_minutes: committed.offset_minutes(),
             message: String::from_utf8_lossy(c.message_bytes())
                 .trim_end()
                 .to_owned(),

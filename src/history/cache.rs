@@ -26,7 +26,7 @@ use std::path::Path;
 const FILE: &str = "history.json";
 const TAIL: &str = "history-tail.json";
 /// Changes whenever the cached shape or its meaning changes.
-const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-3");
+const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-4");
 
 /// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]
@@ -54,8 +54,12 @@ struct CachedCommit {
     id: String,
     author: String,
     email: String,
+    /// Author time; empty for a commit met only as a landing commit.
     time: String,
     message: String,
+    /// Committer time, for a landing commit whose committer time differs from `time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    landed: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -299,26 +303,54 @@ struct Commits<'a> {
 }
 
 impl<'a> Commits<'a> {
-    fn id(&mut self, id: &'a str, time: &str, meta: Option<&Step>) -> u32 {
+    /// The number of commit `id`, added when new.
+    fn number(&mut self, id: &'a str) -> u32 {
         let list = &mut self.list;
-        let i = *self.index.entry(id).or_insert_with(|| {
+        *self.index.entry(id).or_insert_with(|| {
             list.push(CachedCommit {
                 id: id.to_owned(),
                 author: String::new(),
                 email: String::new(),
-                time: time.to_owned(),
+                time: String::new(),
                 message: String::new(),
+                landed: None,
             });
             (list.len() - 1) as u32
-        });
-        if let Some(s) = meta {
-            let c = &mut self.list[i as usize];
-            if c.author.is_empty() && c.message.is_empty() {
-                (c.author, c.email, c.message) =
-                    (s.author.clone(), s.email.clone(), s.message.clone());
-            }
+        })
+    }
+
+    /// The number of the commit that made step `s`.
+    fn step(&mut self, s: &'a Step) -> u32 {
+        let i = self.number(&s.commit);
+        let c = &mut self.list[i as usize];
+        if c.time.is_empty() {
+            (c.author, c.email, c.time, c.message) = (
+                s.author.clone(),
+                s.email.clone(),
+                s.time.clone(),
+                s.message.clone(),
+            );
         }
         i
+    }
+
+    /// The number of the commit that landed step `s`.
+    fn landing(&mut self, s: &'a Step) -> u32 {
+        let i = self.number(&s.landed_commit);
+        self.list[i as usize]
+            .landed
+            .get_or_insert_with(|| s.landed_time.clone());
+        i
+    }
+
+    /// The commits, a landing time kept only where it is not the author time.
+    fn finish(mut self) -> Vec<CachedCommit> {
+        for c in &mut self.list {
+            if c.landed.as_ref() == Some(&c.time) {
+                c.landed = None;
+            }
+        }
+        self.list
     }
 }
 
@@ -332,7 +364,7 @@ fn to_cache(state: &State) -> Option<CacheFile<'_>> {
         .collect();
     Some(CacheFile {
         head,
-        commits: commits.list,
+        commits: commits.finish(),
         by_path: state.by_path.clone(),
         files,
     })
@@ -349,7 +381,7 @@ fn to_tail<'a>(state: &'a State, since: &SinceBase) -> Option<TailFile<'a>> {
     Some(TailFile {
         base: since.base.clone(),
         head,
-        commits: commits.list,
+        commits: commits.finish(),
         dropped: since.dropped.iter().cloned().collect(),
         by_path: state
             .by_path
@@ -369,8 +401,8 @@ fn encode<'a>(commits: &mut Commits<'a>, f: &'a FileState) -> CachedFile<'a> {
         .iter()
         .filter(|s| !s.working_tree)
         .map(|s| CachedStep {
-            c: commits.id(&s.commit, &s.time, Some(s)),
-            l: commits.id(&s.landed_commit, &s.landed_time, None),
+            c: commits.step(s),
+            l: commits.landing(s),
             changes: Cow::Borrowed(&s.changes),
             body: s.body_changed,
             path: (s.path != f.timeline.path).then(|| s.path.clone()),
@@ -447,7 +479,7 @@ fn decode(commits: &[CachedCommit], f: CachedFile) -> Option<FileState> {
                 time: c.time.clone(),
                 message: c.message.clone(),
                 landed_commit: l.id.clone(),
-                landed_time: l.time.clone(),
+                landed_time: l.landed.as_ref().unwrap_or(&l.time).clone(),
                 changes: s.changes.into_owned(),
                 body_changed: s.body,
                 path: s.path.unwrap_or_else(|| f.path.clone()),

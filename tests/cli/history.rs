@@ -218,6 +218,93 @@ fn a_merged_pull_request_lands_with_its_merge() {
     assert!(has_change(&s[1], "tests.sit.result", "pending", "pass"));
 }
 
+/// Commits the work tree on HEAD written by `author` at `written` and committed by `committer`
+/// at `committed` (a rebase, a squash or a cherry-pick); a merge of branch `extra_parent` into
+/// HEAD when given.
+fn commit_landed(
+    l: &Ledger,
+    message: &str,
+    (author, written): (&str, i64),
+    (committer, committed): (&str, i64),
+    extra_parent: Option<&str>,
+) -> git2::Oid {
+    let repo = l.repo_or_init();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = |name: &str, t: i64| {
+        git2::Signature::new(
+            name,
+            &format!("{name}@example.com"),
+            &git2::Time::new(t, 480),
+        )
+        .unwrap()
+    };
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let other = extra_parent.map(|b| {
+        repo.find_branch(b, git2::BranchType::Local)
+            .unwrap()
+            .get()
+            .peel_to_commit()
+            .unwrap()
+    });
+    let parents: Vec<&git2::Commit> = std::iter::once(&head).chain(other.as_ref()).collect();
+    repo.commit(
+        Some("HEAD"),
+        &sig(author, written),
+        &sig(committer, committed),
+        message,
+        &tree,
+        &parents,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_change_lands_when_its_landing_commit_was_committed() {
+    let path = entry_path(20, "repayment");
+    let other = entry_path(21, "other");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "register", "琳琳", T0);
+    // Rebased onto main: written on day 1, committed there on day 3.
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    let rebased = commit_landed(
+        &l,
+        "#20 submitted",
+        ("王芳", T0 + DAY),
+        ("PM", T0 + 3 * DAY),
+        None,
+    );
+    // A pull request merged with a merge commit written on day 4 and committed on day 5.
+    switch(&l, "pr");
+    let l = l.file(&other, entry_with(21, "registered", ""));
+    commit_as(&l, "register #21", "何欢", T0 + 4 * DAY);
+    switch(&l, "main");
+    let merged = commit_landed(
+        &l,
+        "Merge #21",
+        ("PM", T0 + 4 * DAY),
+        ("PM", T0 + 5 * DAY),
+        Some("pr"),
+    );
+    let cold = full_json(&l, &[]);
+    assert_eq!(full_json(&l, &[]), cold, "the cache keeps both times");
+    assert_eq!(full_json(&l, &["--no-cache", "--walker", "libgit2"]), cold);
+    let s = steps(&cold["files"][path.as_str()]).last().unwrap().clone();
+    assert_eq!(s["commit"], rebased.to_string());
+    assert_eq!(s["time"], "2019-03-02T10:00:00+08:00", "written");
+    assert_eq!(s["landed_commit"], rebased.to_string());
+    assert_eq!(s["landed_time"], "2019-03-04T10:00:00+08:00", "landed");
+    let s = &steps(&cold["files"][other.as_str()])[0];
+    assert_eq!(s["landed_commit"], merged.to_string());
+    assert_eq!(s["time"], "2019-03-05T10:00:00+08:00");
+    assert_eq!(s["landed_time"], "2019-03-06T10:00:00+08:00");
+}
+
 #[test]
 fn a_squash_merge_is_one_step_by_the_squasher() {
     let path = entry_path(20, "repayment");
