@@ -169,6 +169,17 @@ impl Repo {
         Ok(c.id().to_string())
     }
 
+    /// The names of the repository's remotes (`origin`, …), sorted.
+    pub fn remotes(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .repo
+            .remotes()
+            .map(|r| r.iter().flatten().flatten().map(str::to_owned).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
     /// The best common ancestor of two commits.
     pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
         let (a, b) = (oid(a)?, oid(b)?);

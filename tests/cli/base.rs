@@ -326,6 +326,27 @@ fn a_bad_base_is_a_tool_error_naming_it() {
     assert_eq!(code, 2, "--base is required: {err}");
 }
 
+#[test]
+fn a_missing_base_says_what_to_fetch_with_or_without_a_remote_prefix() {
+    let l = Ledger::minimal().commit("start");
+    crate::harness::open_repo(l.dir())
+        .remote("origin", "https://example.com/ledger.git")
+        .unwrap();
+    let (code, _, err) = l.run(&["check", "--base", "origin/release"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("fetch it first: `git fetch origin release`"),
+        "{err}"
+    );
+    assert!(!err.contains("origin/origin"), "{err}");
+    let (code, _, err) = l.run(&["check", "--base", "release"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`git fetch origin release`, then `--base origin/release`"),
+        "{err}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // `diff --base`: one branch with a bit of everything.
 
