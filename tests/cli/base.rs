@@ -305,6 +305,79 @@ fn a_released_entry_is_edited_only_after_a_rollback() {
 }
 
 #[test]
+fn a_new_entry_added_past_the_start_of_the_workflow_is_a_skip() {
+    let path = entry_path(2, "customer-export");
+    let l = Ledger::minimal()
+        .commit("start")
+        .checkout("pr")
+        .file(
+            &path,
+            entry(2, SIT_PASSED).replace("status: developing", "status: uat"),
+        )
+        .commit("entry 2, already in UAT");
+    let commit = l.head_id();
+    assert_eq!(l.run(&["check"]).0, 0, "valid on its own");
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(located(&out), [("E0601".into(), path.clone(), 7, 9)]);
+    assert_eq!(
+        json(&out)["diagnostics"][0]["message"],
+        format!(
+            "entry 2 was added at `uat` in commit {} (Test), skipping `developing`, `submitted` and `sit`",
+            short(&commit)
+        )
+    );
+
+    // Added as `registered` (as `opsledger new` writes it), then moved on: fine.
+    let l = Ledger::minimal()
+        .commit("start")
+        .checkout("pr")
+        .file(
+            &path,
+            entry(2, "").replace("status: developing", "status: registered"),
+        )
+        .commit("entry 2")
+        .file(&path, entry(2, ""))
+        .commit("entry 2 in development");
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn deleting_a_released_entry_is_reported_at_the_top_of_its_file() {
+    let released_entry = entry1(
+        "released",
+        "test_opinion: 测试通过，同意上线\ntests:\n  sit: {result: pass}\n  uat: {result: pass}\n  preprod: {result: pass}\n",
+    );
+    let released_release =
+        MINIMAL_RELEASE.replace("status: planning\n", "status: released\napprover: 张总\n");
+    let l = Ledger::minimal()
+        .file(MINIMAL_ENTRY_PATH, &released_entry)
+        .file(MINIMAL_RELEASE_PATH, &released_release)
+        .commit("released")
+        .checkout("pr")
+        .remove(MINIMAL_ENTRY_PATH)
+        .commit("drop entry 1");
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        located(&out),
+        [("E0603".into(), MINIMAL_ENTRY_PATH.into(), 1, 1)]
+    );
+    assert_eq!(
+        json(&out)["diagnostics"][0]["message"],
+        "entry 1 is released, but its file was deleted"
+    );
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_no_panic(&err);
+    assert!(
+        out.contains(&format!("--> {MINIMAL_ENTRY_PATH}:1:1")),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_bad_base_is_a_tool_error_naming_it() {
     let l = Ledger::minimal().commit("start");
     for cmd in ["check", "diff"] {
@@ -385,8 +458,7 @@ fn a_bit_of_everything() -> Ledger {
                 5,
                 "has_sql: true\nsql_scripts: [sql/0005_add_export_table.sql]\nrelease: 2019-03-14\n",
             )
-            .replace("客户清单导出", "导出表 *v2*")
-            .replace("status: developing", "status: submitted"),
+            .replace("客户清单导出", "导出表 *v2*"),
         )
         .file(
             "sql/0005_add_export_table.sql",
