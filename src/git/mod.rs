@@ -477,13 +477,18 @@ fn oid(hex: &str) -> Result<git2::Oid> {
     git2::Oid::from_str(hex).map_err(git_err)
 }
 
-/// Makes `dir` a git repository (if it is not in one yet) and commits every file in it.
-/// Returns false when `dir` already was inside a repository (nothing is committed then).
+/// Makes `dir` a git repository on branch `main` (if it is not in one yet) and commits every
+/// file in it. Returns false when `dir` already was inside a repository (nothing is committed
+/// then).
 pub fn init_and_commit(dir: &Path, message: &str) -> Result<bool> {
     if git2::Repository::discover(dir).is_ok() {
         return Ok(false);
     }
-    let repo = git2::Repository::init(dir).map_err(git_err)?;
+    // On `main`, whatever libgit2's or the user's default: the workflows `init` writes publish
+    // from it.
+    let repo =
+        git2::Repository::init_opts(dir, git2::RepositoryInitOptions::new().initial_head("main"))
+            .map_err(git_err)?;
     let mut index = repo.index().map_err(git_err)?;
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
