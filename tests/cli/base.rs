@@ -1,5 +1,6 @@
 //! `check --base REF` and `diff --base REF`: a pull-request branch `pr` compared with `main`.
 //! Each test builds `main`, branches, commits the change on `pr` and runs the binary there.
+//! Last, the CI files `init` writes, which run both on every pull request.
 
 use crate::harness::{
     Ledger, MINIMAL_ENTRY, MINIMAL_ENTRY_PATH, MINIMAL_RELEASE, MINIMAL_RELEASE_PATH,
@@ -418,6 +419,170 @@ fn a_missing_base_says_what_to_fetch_with_or_without_a_remote_prefix() {
         err.contains("`git fetch origin release`, then `--base origin/release`"),
         "{err}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CI that `init` writes runs `check --base` and `diff --base` on every pull request.
+
+/// `init` into a fresh folder; the ledger and its workflow files parsed as YAML.
+fn init() -> (Ledger, serde_json::Value, serde_json::Value) {
+    let l = Ledger::empty();
+    let dir = l.dir().to_str().unwrap().to_owned();
+    let (code, out, err) = l.run_in(l.root(), &["init", &dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    let yaml = |rel: &str| -> serde_json::Value {
+        serde_saphyr::from_str(&l.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let (github, gitlab) = (
+        yaml(".github/workflows/opsledger.yml"),
+        yaml(".gitlab-ci.yml"),
+    );
+    (l, github, gitlab)
+}
+
+#[test]
+fn init_commits_on_main_so_the_workflows_and_check_base_main_find_it() {
+    let (l, ..) = init();
+    let repo = crate::harness::open_repo(l.dir());
+    assert_eq!(repo.head().unwrap().name(), Ok("refs/heads/main"));
+    let l = l.checkout("pr");
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn the_github_workflow_caches_history_comments_the_diff_and_deploys_pages() {
+    let (l, w, _) = init();
+    let text = l.read(".github/workflows/opsledger.yml");
+    let install = w["env"]["OPSLEDGER_INSTALL"]
+        .as_str()
+        .expect("OPSLEDGER_INSTALL");
+    assert!(
+        install.starts_with("cargo install --locked --git "),
+        "{install}"
+    );
+    assert!(
+        text.find("OPSLEDGER_INSTALL") < text.find("jobs:"),
+        "the install command is set at the top"
+    );
+    assert_eq!(w["on"]["push"]["branches"], serde_json::json!(["main"]));
+
+    let check = &w["jobs"]["check"];
+    assert_eq!(check["permissions"]["pull-requests"], "write");
+    let steps = check["steps"].as_array().unwrap();
+    let uses =
+        |s: &serde_json::Value, what: &str| s["uses"].as_str().is_some_and(|u| u.starts_with(what));
+    let checkout = steps.iter().find(|s| uses(s, "actions/checkout")).unwrap();
+    assert_eq!(checkout["with"]["fetch-depth"], 0);
+    let cache = steps
+        .iter()
+        .find(|s| uses(s, "actions/cache"))
+        .expect("a history cache");
+    assert_eq!(cache["with"]["path"], ".opsledger/cache");
+    assert!(
+        cache["with"]["key"]
+            .as_str()
+            .unwrap()
+            .contains("${{ github.sha }}")
+    );
+    assert!(
+        cache["with"]["restore-keys"]
+            .as_str()
+            .unwrap()
+            .contains("opsledger-")
+    );
+    let run = |s: &serde_json::Value| s["run"].as_str().unwrap_or("").to_owned();
+    assert!(
+        steps
+            .iter()
+            .any(|s| run(s) == "${{ env.OPSLEDGER_INSTALL }}")
+    );
+    let check_at = steps
+        .iter()
+        .position(|s| run(s).starts_with("opsledger check --base"))
+        .unwrap();
+    let diff_at = steps
+        .iter()
+        .position(|s| run(s).contains("opsledger diff --base"))
+        .unwrap();
+    assert!(check_at < diff_at);
+    let diff = &steps[diff_at];
+    assert_eq!(
+        diff["if"], "${{ !cancelled() }}",
+        "runs when the check failed"
+    );
+    assert_eq!(diff["env"]["GH_TOKEN"], "${{ github.token }}");
+    assert!(run(diff).contains("gh pr comment \"$PR\" --body-file ledger-diff.md --edit-last"));
+
+    let publish = &w["jobs"]["publish"];
+    assert!(
+        publish["if"]
+            .as_str()
+            .unwrap()
+            .contains("github.event.repository.default_branch")
+    );
+    assert_eq!(publish["environment"]["name"], "github-pages");
+    assert_eq!(
+        publish["environment"]["url"],
+        "${{ steps.deployment.outputs.page_url }}"
+    );
+    assert_eq!(publish["permissions"]["pages"], "write");
+    let steps = publish["steps"].as_array().unwrap();
+    let deploy = steps
+        .iter()
+        .find(|s| uses(s, "actions/deploy-pages@v4"))
+        .unwrap();
+    assert_eq!(deploy["id"], "deployment");
+    assert!(steps.iter().any(|s| uses(s, "actions/cache")));
+}
+
+#[test]
+fn the_gitlab_pipeline_caches_history_and_keeps_the_diff_when_the_check_fails() {
+    let (_, _, g) = init();
+    assert_eq!(g["variables"]["GIT_DEPTH"], 0);
+    assert!(
+        g["variables"]["OPSLEDGER_INSTALL"]
+            .as_str()
+            .unwrap()
+            .starts_with("cargo install")
+    );
+    assert_eq!(
+        g["default"]["before_script"][0],
+        "eval \"$OPSLEDGER_INSTALL\""
+    );
+    let check = &g["check"];
+    assert_eq!(check["cache"]["paths"][0], ".opsledger/cache");
+    assert!(
+        check["cache"]["key"]
+            .as_str()
+            .unwrap()
+            .starts_with("opsledger-")
+    );
+    let script: Vec<&str> = check["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let diff_at = script
+        .iter()
+        .position(|s| s.starts_with("opsledger diff --base"))
+        .unwrap();
+    let check_at = script
+        .iter()
+        .position(|s| s.starts_with("opsledger check --base"))
+        .unwrap();
+    assert!(
+        diff_at < check_at,
+        "the diff is written before the check can fail the job"
+    );
+    assert_eq!(check["artifacts"]["when"], "always");
+    assert_eq!(check["artifacts"]["paths"][0], "ledger-diff.md");
+    assert_eq!(
+        g["pages"]["rules"][0]["if"],
+        "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    );
+    assert_eq!(g["pages"]["cache"]["paths"][0], ".opsledger/cache");
 }
 
 // ---------------------------------------------------------------------------------------------
