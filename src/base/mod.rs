@@ -3,8 +3,9 @@
 //! commits in between.
 //!
 //! - [`check`] — the rules only two versions can show (SPEC 2.5): every status move follows the
-//!   workflow, no id added here is taken by a file added on REF meanwhile, and a released entry
-//!   or release is not edited without a rollback.
+//!   workflow (a new entry starting at its beginning), no id added here is taken by a file added
+//!   on REF meanwhile, and a released entry or release is neither edited without a rollback nor
+//!   deleted.
 //! - [`diff()`] — what the change does (moves, added, removed, renamed, field changes, release
 //!   membership, SQL scripts), rendered by [`markdown`] for a pull-request comment or by
 //!   [`json`] as a versioned document.

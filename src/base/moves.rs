@@ -1,5 +1,7 @@
 //! Rule E0601 (`SkippedStage`) of `check --base`: each entry's status path from the merge base,
-//! through each commit's move, to now must follow the workflow, one stage at a time. Must not
+//! through each commit's move, to now must follow the workflow, one stage at a time. An entry
+//! added since the merge base starts where the workflow does: its first status is judged as a
+//! move from `registered` (so it is `registered`, `developing`, `on-hold` or `closed`). Must not
 //! judge anything but status moves, nor read git (the moves come in [`Versions`]).
 
 use super::{Move, Versions, short};
@@ -11,29 +13,66 @@ use crate::model::{Doc, Keyword, Status, is_allowed_move};
 pub(super) fn status_moves(v: &Versions, out: &mut Vec<Diagnostic>) {
     for e in &v.head.entries {
         let mut prev = v.merge_base.entry(e.id).map(|b| (b.status, None::<&Move>));
+        let added = prev.is_none();
         for m in v.moves.iter().filter(|m| m.path == e.doc.path) {
             let Some(to) = Status::parse(&m.to) else {
                 continue;
             };
-            if let Some(from) = m.from.as_deref().and_then(Status::parse)
-                && !is_allowed_move(from, to)
-            {
-                let when = format!("in commit {} ({})", short(&m.commit), m.author);
-                out.push(bad_move(e.id, &e.doc, from, to, &when));
+            let when = || format!("in commit {} ({})", short(&m.commit), m.author);
+            match m.from.as_deref().and_then(Status::parse) {
+                Some(from) if !is_allowed_move(from, to) => {
+                    out.push(bad_move(e.id, &e.doc, from, to, &when()));
+                }
+                None if added && prev.is_none() && !is_allowed_move(Status::Registered, to) => {
+                    out.push(bad_start(e.id, &e.doc, to, &when()));
+                }
+                _ => {}
             }
             prev = Some((to, Some(m)));
         }
-        if let Some((from, last)) = prev
-            && from != e.status
-            && !is_allowed_move(from, e.status)
-        {
-            let when = match last {
-                Some(m) => format!("after commit {}", short(&m.commit)),
-                None => format!("since `{}`", v.base_ref),
-            };
-            out.push(bad_move(e.id, &e.doc, from, e.status, &when));
+        match prev {
+            Some((from, last)) if from != e.status && !is_allowed_move(from, e.status) => {
+                let when = match last {
+                    Some(m) => format!("after commit {}", short(&m.commit)),
+                    None => format!("since `{}`", v.base_ref),
+                };
+                out.push(bad_move(e.id, &e.doc, from, e.status, &when));
+            }
+            // Added without a commit that shows it (not committed yet).
+            None if added && !is_allowed_move(Status::Registered, e.status) => {
+                let when = format!("since `{}`", v.base_ref);
+                out.push(bad_start(e.id, &e.doc, e.status, &when));
+            }
+            _ => {}
         }
     }
+}
+
+/// An entry added at `to`, further on than a new entry starts.
+fn bad_start(id: u32, doc: &Doc, to: Status, when: &str) -> Diagnostic {
+    let skipped = skipped(Status::Registered, to);
+    let what = if skipped.is_empty() {
+        "which the workflow does not allow".to_owned()
+    } else {
+        let names: Vec<String> = skipped.iter().map(|s| format!("`{s}`")).collect();
+        format!("skipping {}", join_with(&names, "and"))
+    };
+    let starts: Vec<String> = Status::ALL
+        .iter()
+        .filter(|&&s| is_allowed_move(Status::Registered, s))
+        .map(|s| format!("`{s}`"))
+        .collect();
+    Diagnostic::new(
+        Code::SkippedStage,
+        &doc.path,
+        doc.locs.of("status"),
+        format!("entry {id} was added at `{to}` {when}, {what}"),
+    )
+    .with_help(format!(
+        "a new entry starts at the beginning of the workflow ({}), then moves one stage at a \
+         time, each after its test has passed",
+        join_with(&starts, "or")
+    ))
 }
 
 fn bad_move(id: u32, doc: &Doc, from: Status, to: Status, when: &str) -> Diagnostic {

@@ -1,6 +1,7 @@
 //! Rule E0603 (`ReleasedEdited`) of `check --base`: an entry or release that was released at the
-//! merge base is not edited unless it was rolled back on the way. Must not judge status moves
-//! (E0601's job), nor read git (the ledgers and moves come in [`Versions`]).
+//! merge base is not edited unless it was rolled back on the way, nor deleted (which would take
+//! it out of what went live; reported at the top of the deleted file). Must not judge status
+//! moves (E0601's job), nor read git (the ledgers and moves come in [`Versions`]).
 
 use super::{Versions, fields_of, show};
 use crate::diag::{Code, Diagnostic, Pos};
@@ -23,6 +24,16 @@ pub(super) fn released_edits(v: &Versions, out: &mut Vec<Diagnostic>) {
         .filter(|b| b.status == Status::Released)
     {
         let Some(h) = v.head.entry(b.id) else {
+            if !v.head.broken.entries.contains(&b.id) {
+                let release = b.release.as_deref().map(|r| format!(" (in release {r})"));
+                out.push(released_deleted(
+                    "entry",
+                    &b.id.to_string(),
+                    &b.doc,
+                    &release.unwrap_or_default(),
+                    "restore the file; an entry no longer followed is closed (`status: closed`), not deleted",
+                ));
+            }
             continue;
         };
         if h.status == Status::RolledBack || rolled_back(&h.doc.path) {
@@ -42,6 +53,15 @@ pub(super) fn released_edits(v: &Versions, out: &mut Vec<Diagnostic>) {
         .filter(|b| b.status == ReleaseStatus::Released)
     {
         let Some(h) = v.head.release(&b.id) else {
+            if !v.head.broken.releases.contains(&b.id) {
+                out.push(released_deleted(
+                    "release",
+                    &b.id,
+                    &b.doc,
+                    "",
+                    "restore the file",
+                ));
+            }
             continue;
         };
         if h.status == ReleaseStatus::RolledBack || rolled_back(&h.doc.path) {
@@ -67,6 +87,20 @@ fn released_edit(kind: &str, id: &str, doc: &Doc, c: &FieldChange) -> Diagnostic
     )
     .with_help(format!(
         "a released {kind} records what went live: undo this edit, or roll the {kind} back first (`status: rolled-back`)"
+    ))
+}
+
+/// A document released at the merge base whose file is gone, located at the top of the file
+/// as it was there.
+fn released_deleted(kind: &str, id: &str, base: &Doc, what: &str, fix: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ReleasedEdited,
+        &base.path,
+        Pos::START,
+        format!("{kind} {id} is released, but its file was deleted"),
+    )
+    .with_help(format!(
+        "a released {kind}{what} records what went live: {fix}"
     ))
 }
 

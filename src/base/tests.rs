@@ -187,6 +187,119 @@ fn released_entries_are_not_edited_without_a_rollback() {
 }
 
 #[test]
+fn a_new_entry_starts_at_the_beginning_of_the_workflow() {
+    const P2: &str = "content/entries/0002-new.md";
+    let base = ledger(&[(P1, &entry(1, "sit", ""))]);
+    let added = |status: &str| ledger(&[(P1, &entry(1, "sit", "")), (P2, &entry(2, status, ""))]);
+    let created = |to: &str| Move {
+        path: P2.into(),
+        from: None,
+        to: to.into(),
+        commit: "abcdef1234567".into(),
+        author: "琳琳".into(),
+    };
+    for ok in ["registered", "developing", "on-hold", "closed"] {
+        assert!(run(&base, &added(ok), &[created(ok)]).is_empty(), "{ok}");
+        assert!(
+            run(&base, &added(ok), &[]).is_empty(),
+            "{ok}, not committed"
+        );
+    }
+
+    let d = run(&base, &added("released"), &[created("released")]);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        (d[0].code, d[0].file.as_str(), d[0].line, d[0].column),
+        (Code::SkippedStage, P2, 7, 9)
+    );
+    assert_eq!(
+        d[0].message,
+        "entry 2 was added at `released` in commit abcdef1 (琳琳), skipping `developing`, \
+         `submitted`, `sit`, `uat`, `preprod` and `approved`"
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some(
+            "a new entry starts at the beginning of the workflow (`registered`, `developing`, \
+             `on-hold` or `closed`), then moves one stage at a time, each after its test has passed"
+        )
+    );
+
+    // Not committed yet: judged from the file itself.
+    let d = run(&base, &added("submitted"), &[]);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        d[0].message,
+        "entry 2 was added at `submitted` since `main`, skipping `developing`"
+    );
+    let d = run(&base, &added("rolled-back"), &[]);
+    assert!(
+        d[0].message.ends_with("which the workflow does not allow"),
+        "{d:#?}"
+    );
+
+    // Added, then moved on one stage at a time: fine.
+    let moves = [
+        created("registered"),
+        Move {
+            from: Some("registered".into()),
+            ..created("developing")
+        },
+        Move {
+            from: Some("developing".into()),
+            ..created("submitted")
+        },
+    ];
+    assert!(run(&base, &added("submitted"), &moves).is_empty());
+}
+
+#[test]
+fn a_released_document_is_not_deleted() {
+    const R: &str = "content/releases/2019-03-07.md";
+    let release = "---\nid: \"2019-03-07\"\ntitle: 投产\ndate: 2019-03-07\nstatus: released\n---\n";
+    let base = ledger(&[
+        (P1, &entry(1, "released", "release: 2019-03-07\n")),
+        (R, release),
+    ]);
+    let d = run(&base, &ledger(&[(R, release)]), &[]);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        (d[0].code, d[0].file.as_str(), d[0].line, d[0].column),
+        (Code::ReleasedEdited, P1, 1, 1)
+    );
+    assert_eq!(
+        d[0].message,
+        "entry 1 is released, but its file was deleted"
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some(
+            "a released entry (in release 2019-03-07) records what went live: restore the file; \
+             an entry no longer followed is closed (`status: closed`), not deleted"
+        )
+    );
+
+    let d = run(
+        &base,
+        &ledger(&[(P1, &entry(1, "released", "release: 2019-03-07\n"))]),
+        &[],
+    );
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        (d[0].file.as_str(), d[0].message.as_str()),
+        (
+            R,
+            "release 2019-03-07 is released, but its file was deleted"
+        )
+    );
+
+    // A file that is still there but no longer loads is reported by the loader, not here.
+    let mut broken = ledger(&[(R, release)]);
+    broken.broken.entries.push(1);
+    assert!(run(&base, &broken, &[]).is_empty());
+}
+
+#[test]
 fn diff_sections() {
     let rel = "---\nid: \"2019-03-14\"\ntitle: 2019-03-14 期次投产计划\ndate: 2019-03-14\nstatus: planning\n---\n";
     let base = ledger(&[
@@ -212,6 +325,7 @@ fn diff_sections() {
         path: "sql/0004.sql".into(),
         old_path: None,
         blob: None,
+        old_blob: None,
     }];
     let d = diff(
         &base,

@@ -110,8 +110,8 @@ pub(super) fn against_base(
     })?;
     let base_commit = repo.resolve(base_ref).map_err(|_| {
         Error::Usage(format!(
-            "--base {base_ref}: no branch, tag or commit is named `{base_ref}` \
-             (in CI, fetch it first, e.g. `git fetch origin {base_ref}`, and pass `origin/{base_ref}`)"
+            "--base {base_ref}: no branch, tag or commit is named `{base_ref}` ({})",
+            fetch_hint(base_ref, &repo.remotes())
         ))
     })?;
     let merge_base = repo.merge_base(&base_commit, &head).map_err(|_| {
@@ -171,4 +171,75 @@ pub(super) fn against_base(
         commits: range.len(),
         diagnostics,
     })
+}
+
+/// How to get a missing `--base` REF into a clone: fetch the branch from its remote when REF
+/// names one (`origin/main`: `git fetch origin main`), else fetch it and pass the remote-tracking
+/// name (`main`: `git fetch origin main`, then `origin/main`).
+fn fetch_hint(base_ref: &str, remotes: &[String]) -> String {
+    let r = base_ref.strip_prefix("refs/remotes/").unwrap_or(base_ref);
+    let named = |remote: &str| {
+        r.strip_prefix(remote)
+            .and_then(|b| b.strip_prefix('/'))
+            .filter(|b| !b.is_empty())
+    };
+    let remote_branch = if remotes.is_empty() {
+        named("origin").map(|b| ("origin", b))
+    } else {
+        remotes
+            .iter()
+            .find_map(|rm| named(rm).map(|b| (rm.as_str(), b)))
+    };
+    if let Some((remote, branch)) = remote_branch {
+        return format!("in CI, fetch it first: `git fetch {remote} {branch}`");
+    }
+    if base_ref.len() >= 7 && base_ref.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return "a commit this clone does not have? fetch the whole history: \
+                `fetch-depth: 0` in actions/checkout"
+            .into();
+    }
+    let remote = remotes
+        .iter()
+        .find(|r| *r == "origin")
+        .or(remotes.first())
+        .map_or("origin", String::as_str);
+    let branch = base_ref.strip_prefix("refs/heads/").unwrap_or(base_ref);
+    format!(
+        "in CI, fetch it first and pass the remote-tracking name: \
+         `git fetch {remote} {branch}`, then `--base {remote}/{branch}`"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fetch_hint;
+
+    #[test]
+    fn the_fetch_hint_fits_refs_with_and_without_a_remote() {
+        let origin = ["origin".to_owned()];
+        assert_eq!(
+            fetch_hint("origin/main", &origin),
+            "in CI, fetch it first: `git fetch origin main`"
+        );
+        assert_eq!(
+            fetch_hint("origin/release/2019-03", &[]),
+            "in CI, fetch it first: `git fetch origin release/2019-03`",
+            "no remote configured yet: `origin` is taken as one"
+        );
+        assert_eq!(
+            fetch_hint("refs/remotes/upstream/main", &["upstream".to_owned()]),
+            "in CI, fetch it first: `git fetch upstream main`"
+        );
+        assert_eq!(
+            fetch_hint("main", &origin),
+            "in CI, fetch it first and pass the remote-tracking name: \
+             `git fetch origin main`, then `--base origin/main`"
+        );
+        assert_eq!(
+            fetch_hint("feature/x", &["upstream".to_owned()]),
+            "in CI, fetch it first and pass the remote-tracking name: \
+             `git fetch upstream feature/x`, then `--base upstream/feature/x`"
+        );
+        assert!(fetch_hint("0123abcd", &origin).contains("fetch-depth: 0"));
+    }
 }

@@ -16,7 +16,7 @@ pub(super) fn git_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-const FORMAT: &str = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ad%x1f%B%x1e";
+const FORMAT: &str = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ad%x1f%ct%x1f%cd%x1f%B%x1e";
 
 /// Runs `git log` in `workdir` and parses its output as it streams, handing each commit to
 /// `sink` as soon as it is read (so the caller can work while git still walks).
@@ -124,8 +124,19 @@ fn parse_record(record: &[u8], watch: &str, prefix: &str) -> Result<CommitChange
         return Err(Error::Git("unexpected git log output".into()));
     };
     let header = String::from_utf8_lossy(&record[..end]);
-    let f: Vec<&str> = header.splitn(7, '\x1f').collect();
-    let [id, parents, author, email, time, offset, message] = f[..] else {
+    let f: Vec<&str> = header.splitn(9, '\x1f').collect();
+    let [
+        id,
+        parents,
+        author,
+        email,
+        time,
+        offset,
+        ctime,
+        coffset,
+        message,
+    ] = f[..]
+    else {
         return Err(Error::Git("unexpected git log header".into()));
     };
     let commit = Commit {
@@ -135,6 +146,8 @@ fn parse_record(record: &[u8], watch: &str, prefix: &str) -> Result<CommitChange
         email: email.to_owned(),
         time: time.trim().parse().unwrap_or(0),
         offset_minutes: parse_offset(offset),
+        commit_time: ctime.trim().parse().unwrap_or(0),
+        commit_offset_minutes: parse_offset(coffset),
         message: message.trim_end().to_owned(),
     };
     let changes = raw_entries(&record[end + 1..], watch, prefix);
@@ -168,10 +181,18 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
         let combined = tok.starts_with("::");
         let fields: Vec<&str> = tok.trim_start_matches(':').split(' ').collect();
         let status = fields.last().copied().unwrap_or("");
-        // The new side's mode and blob: the last mode and the last hash.
+        // The new side's mode and blob: the last mode and the last hash; before it, the
+        // parents' hashes (one for a plain record), of which the first that has the file is
+        // what the change is compared with.
         let n = if combined { (fields.len() - 1) / 2 } else { 2 };
         let new_mode = fields.get(n - 1).copied().unwrap_or("");
         let new_sha = fields.get(2 * n - 1).copied().unwrap_or("");
+        let old_sha = fields
+            .get(n..2 * n - 1)
+            .unwrap_or_default()
+            .iter()
+            .find(|h| !h.bytes().all(|b| b == b'0'))
+            .map(|h| (*h).to_owned());
         let renamed = !combined && (status.starts_with('R') || status.starts_with('C'));
         let first = tokens.next().unwrap_or_default();
         let (old_path, path) = if renamed {
@@ -196,6 +217,7 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
                     path: strip(old),
                     old_path: None,
                     blob: None,
+                    old_blob: old_sha,
                 })
             }
             (Some(old), ChangeKind::Renamed) if !in_watch(old) && in_watch(&path) && is_file => out
@@ -204,12 +226,14 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
                     path: strip(&path),
                     old_path: None,
                     blob: Some(new_sha.to_owned()),
+                    old_blob: None,
                 }),
             _ if in_watch(&path) && is_file => out.push(FileChange {
                 kind,
                 path: strip(&path),
                 old_path: old_path.as_deref().map(strip),
                 blob: (!deleted).then(|| new_sha.to_owned()),
+                old_blob: old_sha.filter(|_| kind != ChangeKind::Added),
             }),
             _ => {}
         }
@@ -226,16 +250,22 @@ mod tests {
         let z = "0".repeat(40);
         let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
         let raw = format!(
-            "\x01{a}\x1f\x1fLin\x1fl@x\x1f100\x1f+0800\x1fadd\n\x1e\0\n:000000 100644 {z} {b} A\0content/entries/0001-a.md\0:000000 100644 {z} {b} A\0sql/x.sql\0\
-             \x01{b}\x1f{a}\x1fLin\x1fl@x\x1f200\x1f-0130\x1fmove\n\nbody\n\x1e\0\n:100644 100644 {b} {c} R090\0content/entries/0001-a.md\0content/entries/0001-b.md\0\
-             \x01{c}\x1f{a} {b}\x1fM\x1fm@x\x1f300\x1f+0000\x1fMerge\n\x1e\0\0\
-             \x01{z}\x1f{c}\x1fM\x1fm@x\x1f400\x1f+0000\x1fdel\n\x1e\0\n::100644 100644 000000 {a} {b} {z} DD\0content/entries/0001-b.md\0"
+            "\x01{a}\x1f\x1fLin\x1fl@x\x1f100\x1f+0800\x1f100\x1f+0800\x1fadd\n\x1e\0\n:000000 100644 {z} {b} A\0content/entries/0001-a.md\0:000000 100644 {z} {b} A\0sql/x.sql\0\
+             \x01{b}\x1f{a}\x1fLin\x1fl@x\x1f200\x1f-0130\x1f250\x1f+0100\x1fmove\n\nbody\n\x1e\0\n:100644 100644 {b} {c} R090\0content/entries/0001-a.md\0content/entries/0001-b.md\0\
+             \x01{c}\x1f{a} {b}\x1fM\x1fm@x\x1f300\x1f+0000\x1f300\x1f+0000\x1fMerge\n\x1e\0\0\
+             \x01{z}\x1f{c}\x1fM\x1fm@x\x1f400\x1f+0000\x1f400\x1f+0000\x1fdel\n\x1e\0\n::100644 100644 000000 {a} {b} {z} DD\0content/entries/0001-b.md\0"
         );
         let got = parse(raw.as_bytes(), "content/", "").unwrap();
         assert_eq!(got.len(), 4);
         assert_eq!(got[0].changes.len(), 1, "sql/ is not watched");
         assert_eq!(got[0].changes[0].kind, ChangeKind::Added);
         assert_eq!(got[1].commit.offset_minutes, -90);
+        assert_eq!(
+            (got[1].commit.time, got[1].commit.commit_time),
+            (200, 250),
+            "author and committer times"
+        );
+        assert_eq!(got[1].commit.commit_offset_minutes, 60);
         assert_eq!(got[1].commit.message, "move\n\nbody");
         assert_eq!(got[1].changes[0].kind, ChangeKind::Renamed);
         assert_eq!(
@@ -243,9 +273,39 @@ mod tests {
             Some("content/entries/0001-a.md")
         );
         assert_eq!(got[1].changes[0].blob.as_deref(), Some(c.as_str()));
+        assert_eq!(got[0].changes[0].old_blob, None, "a new file");
+        assert_eq!(
+            got[1].changes[0].old_blob.as_deref(),
+            Some(b.as_str()),
+            "compared with the version before"
+        );
         assert!(got[2].changes.is_empty());
         assert_eq!(got[2].commit.parents.len(), 2);
         assert_eq!(got[3].changes[0].kind, ChangeKind::Deleted);
         assert_eq!(got[3].changes[0].blob, None);
+        assert_eq!(
+            got[3].changes[0].old_blob.as_deref(),
+            Some(a.as_str()),
+            "a merge: the first parent's version"
+        );
+    }
+
+    #[test]
+    fn a_merge_is_compared_with_the_first_parent_that_has_the_file() {
+        let z = "0".repeat(40);
+        let (a, b, c, m) = (
+            "a".repeat(40),
+            "b".repeat(40),
+            "c".repeat(40),
+            "d".repeat(40),
+        );
+        let raw = format!(
+            "\x01{m}\x1f{a} {b}\x1fM\x1fm@x\x1f300\x1f+0000\x1f300\x1f+0000\x1fMerge\n\x1e\0\n::000000 100644 100644 {z} {b} {c} AM\0content/entries/0001-a.md\0"
+        );
+        let got = parse(raw.as_bytes(), "content/", "").unwrap();
+        let ch = &got[0].changes[0];
+        assert_eq!(ch.kind, ChangeKind::Modified);
+        assert_eq!(ch.old_blob.as_deref(), Some(b.as_str()));
+        assert_eq!(ch.blob.as_deref(), Some(c.as_str()));
     }
 }

@@ -23,10 +23,15 @@ pub struct Commit {
     pub parents: Vec<String>,
     pub author: String,
     pub email: String,
-    /// Author time, seconds since the Unix epoch.
+    /// Author time (when the change was written), seconds since the Unix epoch.
     pub time: i64,
     /// Author time zone, minutes east of UTC.
     pub offset_minutes: i32,
+    /// Committer time (when the commit was made where it is: for a merge, a squash or a rebase,
+    /// when it landed), seconds since the Unix epoch.
+    pub commit_time: i64,
+    /// Committer time zone, minutes east of UTC.
+    pub commit_offset_minutes: i32,
     /// The full message, trailing newline removed.
     pub message: String,
 }
@@ -49,6 +54,9 @@ pub struct FileChange {
     pub old_path: Option<String>,
     /// Blob id after the change (none for a deletion).
     pub blob: Option<String>,
+    /// Blob id before the change: in the commit's first parent, or for a merge the first parent
+    /// that has the file; for a rename, the old path's. None when the file is new.
+    pub old_blob: Option<String>,
 }
 
 /// A commit and the changes it made under the watched folder (for a merge: only the files
@@ -111,7 +119,8 @@ impl Repo {
         Ok(Some(Repo { repo, prefix }))
     }
 
-    /// A commit's author time: seconds since the epoch and minutes east of UTC.
+    /// A commit's committer time (when it was made where it is, e.g. when a merge landed):
+    /// seconds since the epoch and minutes east of UTC.
     pub fn commit_time(&self, id: &str) -> Result<(i64, i32)> {
         let c = self.repo.find_commit(oid(id)?).map_err(git_err)?;
         let t = c.committer().when();
@@ -158,6 +167,17 @@ impl Repo {
             .map_err(|e| Error::Git(format!("cannot resolve `{rev}`: {}", e.message())))?;
         let c = obj.peel_to_commit().map_err(git_err)?;
         Ok(c.id().to_string())
+    }
+
+    /// The names of the repository's remotes (`origin`, …), sorted.
+    pub fn remotes(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .repo
+            .remotes()
+            .map(|r| r.iter().flatten().flatten().map(str::to_owned).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
     }
 
     /// The best common ancestor of two commits.
@@ -283,6 +303,8 @@ impl Repo {
                 old_path: (kind == ChangeKind::Renamed).then(|| rel(&of)).flatten(),
                 blob: (kind != ChangeKind::Deleted && !nf.id().is_zero())
                     .then(|| nf.id().to_string()),
+                old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
+                    .then(|| of.id().to_string()),
             });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -455,13 +477,18 @@ fn oid(hex: &str) -> Result<git2::Oid> {
     git2::Oid::from_str(hex).map_err(git_err)
 }
 
-/// Makes `dir` a git repository (if it is not in one yet) and commits every file in it.
-/// Returns false when `dir` already was inside a repository (nothing is committed then).
+/// Makes `dir` a git repository on branch `main` (if it is not in one yet) and commits every
+/// file in it. Returns false when `dir` already was inside a repository (nothing is committed
+/// then).
 pub fn init_and_commit(dir: &Path, message: &str) -> Result<bool> {
     if git2::Repository::discover(dir).is_ok() {
         return Ok(false);
     }
-    let repo = git2::Repository::init(dir).map_err(git_err)?;
+    // On `main`, whatever libgit2's or the user's default: the workflows `init` writes publish
+    // from it.
+    let repo =
+        git2::Repository::init_opts(dir, git2::RepositoryInitOptions::new().initial_head("main"))
+            .map_err(git_err)?;
     let mut index = repo.index().map_err(git_err)?;
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)

@@ -34,6 +34,7 @@ pub(super) fn changes(
     for id in walk {
         let c = repo.find_commit(id.map_err(git_err)?).map_err(git_err)?;
         let sig = c.author();
+        let committed = c.committer().when();
         let commit = Commit {
             id: c.id().to_string(),
             parents: c.parent_ids().map(|p| p.to_string()).collect(),
@@ -41,6 +42,8 @@ pub(super) fn changes(
             email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
             time: sig.when().seconds(),
             offset_minutes: sig.when().offset_minutes(),
+            commit_time: committed.seconds(),
+            commit_offset_minutes: committed.offset_minutes(),
             message: String::from_utf8_lossy(c.message_bytes())
                 .trim_end()
                 .to_owned(),
@@ -60,6 +63,13 @@ pub(super) fn changes(
                 let other_tree = other.and_then(|o| repo.find_tree(o).ok());
                 // A merge changed a file only where it differs from every parent.
                 changes.retain(|fc| blob_in(other_tree.as_ref(), &fc.path, dir) != fc.blob);
+                // Compared with the first parent that has the file (as `git log` does).
+                for fc in changes.iter_mut().filter(|fc| fc.old_blob.is_none()) {
+                    fc.old_blob = blob_in(other_tree.as_ref(), &fc.path, dir);
+                    if fc.old_blob.is_some() && fc.kind == ChangeKind::Added {
+                        fc.kind = ChangeKind::Modified;
+                    }
+                }
             }
         }
         let cc = CommitChanges { commit, changes };
@@ -131,6 +141,7 @@ fn diff(
                 path: path_of(&of).unwrap_or_default(),
                 old_path: None,
                 blob: None,
+                old_blob: Some(of.id().to_string()),
             });
             continue;
         }
@@ -146,6 +157,8 @@ fn diff(
                 None
             },
             blob: Some(nf.id().to_string()),
+            old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
+                .then(|| of.id().to_string()),
         });
     }
     Ok(out)

@@ -1,10 +1,20 @@
 //! The mining cache: the mining [`State`] stored under the cache folder with the commit it
-//! reaches, so the next run folds in only the commits since. A cache from another tool version,
-//! for a HEAD that does not descend from it along the first-parent line (force-push, rebase),
-//! or that does not parse, is ignored and rebuilt. On disk each commit is stored once and steps
-//! point at it, which keeps the file small enough to load in a fraction of a second.
+//! reaches, so the next run folds in only the commits since. It is written whenever HEAD has
+//! moved, so a run after one new commit does the work of one commit, and kept cheap to write:
+//! the base file holds everything, a tail file next to it the files changed since the base
+//! (whole), rewritten alone while they are few; past that the base is written again and the
+//! tail dropped.
+//!
+//! A cache from another tool version, for a HEAD that does not descend from it along the
+//! first-parent line (force-push, rebase), whose checksum does not match (an edit, a torn write)
+//! or that does not hold together (an index out of range) is ignored and rebuilt; a tail that
+//! does not continue its base is ignored. On disk each commit is stored once and steps point at
+//! it, which keeps the base small enough to load in a fraction of a second.
+//!
+//! Each file is one header line, `FORMAT CHECKSUM` (16 hex digits of [`Checksum`] over the
+//! rest), then the JSON.
 
-use super::mine::{FileState, MineOptions, State, stream_prefetched};
+use super::mine::{FileState, MineOptions, SinceBase, State, stream_prefetched};
 use super::{FieldChange, Step, Timeline};
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, Repo};
@@ -14,20 +24,29 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 const FILE: &str = "history.json";
+const TAIL: &str = "history-tail.json";
 /// Changes whenever the cached shape or its meaning changes.
-const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-2");
-/// A cache behind by fewer commits than this is extended in memory but not rewritten: folding
-/// in a few commits costs less than writing the whole file again.
-const REWRITE_AFTER: usize = 32;
+const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-4");
 
 /// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]
 struct CacheFile<'a> {
-    format: String,
     head: String,
     commits: Vec<CachedCommit>,
     by_path: BTreeMap<String, usize>,
     files: Vec<CachedFile<'a>>,
+}
+
+/// The files changed or added since the base file, whole, and the paths that point at them.
+#[derive(Serialize, Deserialize)]
+struct TailFile<'a> {
+    /// The commit the base file reaches: the tail applies to that base only.
+    base: String,
+    head: String,
+    commits: Vec<CachedCommit>,
+    dropped: Vec<String>,
+    by_path: BTreeMap<String, usize>,
+    files: BTreeMap<usize, CachedFile<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -35,8 +54,12 @@ struct CachedCommit {
     id: String,
     author: String,
     email: String,
+    /// Author time; empty for a commit met only as a landing commit.
     time: String,
     message: String,
+    /// Committer time, for a landing commit whose committer time differs from `time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    landed: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -44,6 +67,9 @@ struct CachedFile<'a> {
     path: String,
     deleted: bool,
     steps: Vec<CachedStep<'a>>,
+    /// [`FileState::broken`]: rarely anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    broken: Option<Cow<'a, BTreeMap<String, String>>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -70,9 +96,7 @@ pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State>
             && descends_along_first_parent(&stream, &old)
         {
             state.extend(repo, &stream, prefetched)?;
-            if stream.len() >= REWRITE_AFTER {
-                write(opts.cache_dir.as_deref(), &state)?;
-            }
+            save(opts.cache_dir.as_deref(), &state)?;
             return Ok(state);
         }
     }
@@ -80,8 +104,35 @@ pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State>
     let mut state = State::default();
     state.extend(repo, &stream, prefetched)?;
     drop(stream);
-    write(opts.cache_dir.as_deref(), &state)?;
+    save(opts.cache_dir.as_deref(), &state)?;
     Ok(state)
+}
+
+/// True when a tail of `changed` files out of `total` is worth writing instead of the whole
+/// state: up to a sixteenth of the files, and always up to 64.
+fn tail_is_small(changed: usize, total: usize) -> bool {
+    changed <= (total / 16).max(64)
+}
+
+/// Writes `state`: only the tail while the files changed since the base are few, else all of it.
+fn save(dir: Option<&Path>, state: &State) -> Result<()> {
+    let Some(dir) = dir else { return Ok(()) };
+    if let Some(since) = &state.since_base
+        && tail_is_small(since.files.len(), state.files.len())
+    {
+        return match to_tail(state, since) {
+            Some(tail) => write(dir, TAIL, &tail),
+            None => Ok(()),
+        };
+    }
+    let Some(file) = to_cache(state) else {
+        return Ok(());
+    };
+    write(dir, FILE, &file)?;
+    match std::fs::remove_file(dir.join(TAIL)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir.join(TAIL), e)),
+        _ => Ok(()),
+    }
 }
 
 /// True when following first parents from the newest commit of `stream` leads to `old`.
@@ -102,25 +153,146 @@ fn descends_along_first_parent(stream: &[crate::git::CommitChanges], old: &str) 
     false
 }
 
+/// The state the cache holds: the base file, and the tail when it continues the base.
 fn read(dir: &Path) -> Option<State> {
-    let bytes = std::fs::read(dir.join(FILE)).ok()?;
-    let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
-    (file.format == FORMAT).then(|| from_cache(file))?
+    let mut state = from_cache(read_file::<CacheFile>(&dir.join(FILE))?)?;
+    let mut since = SinceBase {
+        base: state.head.clone()?,
+        ..Default::default()
+    };
+    if let Some(tail) = read_file::<TailFile>(&dir.join(TAIL))
+        && tail.base == since.base
+    {
+        apply_tail(&mut state, &mut since, tail);
+    }
+    state.since_base = Some(since);
+    Some(state)
 }
 
-fn write(dir: Option<&Path>, state: &State) -> Result<()> {
-    let Some(dir) = dir else { return Ok(()) };
-    let Some(file) = to_cache(state) else {
-        return Ok(());
-    };
+/// The JSON after the header of the file at `path`, when the format and the checksum match.
+fn read_file<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    let nl = bytes.iter().position(|&b| b == b'\n')?;
+    let (header, payload) = (std::str::from_utf8(&bytes[..nl]).ok()?, &bytes[nl + 1..]);
+    let (format, sum) = header.rsplit_once(' ')?;
+    if format != FORMAT || u64::from_str_radix(sum, 16).ok()? != Checksum::of(payload) {
+        return None;
+    }
+    serde_json::from_slice(payload).ok()
+}
+
+/// Writes `value` as `dir/name`, through a temporary file renamed into place.
+fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    let out = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut w = std::io::BufWriter::new(out);
-    serde_json::to_writer(&mut w, &file)?;
-    use std::io::Write;
-    w.flush().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, dir.join(FILE)).map_err(|e| Error::io(dir, e))
+    let tmp = dir.join(format!("{name}.tmp"));
+    let io = |e| Error::io(&tmp, e);
+    let mut out = std::fs::File::create(&tmp).map_err(io)?;
+    // The header's checksum is filled in once the JSON after it has gone through.
+    writeln!(out, "{FORMAT} {:016x}", 0).map_err(io)?;
+    let mut w = std::io::BufWriter::with_capacity(
+        1 << 16,
+        Hashing {
+            inner: out,
+            sum: Checksum::default(),
+        },
+    );
+    serde_json::to_writer(&mut w, value)?;
+    let Hashing {
+        inner: mut out,
+        sum,
+    } = w.into_inner().map_err(|e| io(e.into_error()))?;
+    out.seek(SeekFrom::Start(FORMAT.len() as u64 + 1))
+        .map_err(io)?;
+    write!(out, "{:016x}", sum.finish()).map_err(io)?;
+    drop(out);
+    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(dir, e))
+}
+
+/// A writer that keeps the [`Checksum`] of what goes through it.
+struct Hashing<W> {
+    inner: W,
+    sum: Checksum,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// FNV-1a over 8-byte little-endian words (the last one zero-padded), each step followed by an
+/// xor-shift, then the length: fast (tens of milliseconds for a 50 MB cache) and the same for
+/// the same bytes however they are split. It catches edits and torn writes; it is no signature.
+struct Checksum {
+    h: u64,
+    tail: [u8; 8],
+    pending: usize,
+    len: u64,
+}
+
+impl Default for Checksum {
+    fn default() -> Self {
+        Checksum {
+            h: Self::BASIS,
+            tail: [0; 8],
+            pending: 0,
+            len: 0,
+        }
+    }
+}
+
+impl Checksum {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+    fn of(bytes: &[u8]) -> u64 {
+        let mut c = Checksum::default();
+        c.update(bytes);
+        c.finish()
+    }
+
+    fn word(&mut self, w: u64) {
+        let h = (self.h ^ w).wrapping_mul(Self::PRIME);
+        self.h = h ^ (h >> 29);
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        if self.pending > 0 {
+            let take = (8 - self.pending).min(bytes.len());
+            self.tail[self.pending..self.pending + take].copy_from_slice(&bytes[..take]);
+            self.pending += take;
+            bytes = &bytes[take..];
+            if self.pending < 8 {
+                return;
+            }
+            self.word(u64::from_le_bytes(self.tail));
+            self.pending = 0;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.word(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        }
+        let rest = words.remainder();
+        self.tail[..rest.len()].copy_from_slice(rest);
+        self.pending = rest.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        if self.pending > 0 {
+            self.tail[self.pending..].fill(0);
+            self.word(u64::from_le_bytes(self.tail));
+        }
+        self.word(self.len);
+        self.h
+    }
 }
 
 /// Numbers commits in the order they are first met.
@@ -131,102 +303,361 @@ struct Commits<'a> {
 }
 
 impl<'a> Commits<'a> {
-    fn id(&mut self, id: &'a str, time: &str, meta: Option<&Step>) -> u32 {
+    /// The number of commit `id`, added when new.
+    fn number(&mut self, id: &'a str) -> u32 {
         let list = &mut self.list;
-        let i = *self.index.entry(id).or_insert_with(|| {
+        *self.index.entry(id).or_insert_with(|| {
             list.push(CachedCommit {
                 id: id.to_owned(),
                 author: String::new(),
                 email: String::new(),
-                time: time.to_owned(),
+                time: String::new(),
                 message: String::new(),
+                landed: None,
             });
             (list.len() - 1) as u32
-        });
-        if let Some(s) = meta {
-            let c = &mut self.list[i as usize];
-            if c.author.is_empty() && c.message.is_empty() {
-                (c.author, c.email, c.message) =
-                    (s.author.clone(), s.email.clone(), s.message.clone());
-            }
+        })
+    }
+
+    /// The number of the commit that made step `s`.
+    fn step(&mut self, s: &'a Step) -> u32 {
+        let i = self.number(&s.commit);
+        let c = &mut self.list[i as usize];
+        if c.time.is_empty() {
+            (c.author, c.email, c.time, c.message) = (
+                s.author.clone(),
+                s.email.clone(),
+                s.time.clone(),
+                s.message.clone(),
+            );
         }
         i
+    }
+
+    /// The number of the commit that landed step `s`.
+    fn landing(&mut self, s: &'a Step) -> u32 {
+        let i = self.number(&s.landed_commit);
+        self.list[i as usize]
+            .landed
+            .get_or_insert_with(|| s.landed_time.clone());
+        i
+    }
+
+    /// The commits, a landing time kept only where it is not the author time.
+    fn finish(mut self) -> Vec<CachedCommit> {
+        for c in &mut self.list {
+            if c.landed.as_ref() == Some(&c.time) {
+                c.landed = None;
+            }
+        }
+        self.list
     }
 }
 
 fn to_cache(state: &State) -> Option<CacheFile<'_>> {
     let head = state.head.clone()?;
     let mut commits = Commits::default();
-    let mut files = Vec::with_capacity(state.files.len());
-    for f in &state.files {
-        let mut steps = Vec::with_capacity(f.timeline.steps.len());
-        for s in f.timeline.steps.iter().filter(|s| !s.working_tree) {
-            steps.push(CachedStep {
-                c: commits.id(&s.commit, &s.time, Some(s)),
-                l: commits.id(&s.landed_commit, &s.landed_time, None),
-                changes: Cow::Borrowed(&s.changes),
-                body: s.body_changed,
-                path: (s.path != f.timeline.path).then(|| s.path.clone()),
-                kind: s.kind,
-                note: s.note.clone(),
-            });
-        }
-        files.push(CachedFile {
-            path: f.timeline.path.clone(),
-            deleted: f.timeline.deleted,
-            steps,
-        });
-    }
+    let files = state
+        .files
+        .iter()
+        .map(|f| encode(&mut commits, f))
+        .collect();
     Some(CacheFile {
-        format: FORMAT.into(),
         head,
-        commits: commits.list,
+        commits: commits.finish(),
         by_path: state.by_path.clone(),
         files,
     })
 }
 
+fn to_tail<'a>(state: &'a State, since: &SinceBase) -> Option<TailFile<'a>> {
+    let head = state.head.clone()?;
+    let mut commits = Commits::default();
+    let files = since
+        .files
+        .iter()
+        .map(|&i| Some((i, encode(&mut commits, state.files.get(i)?))))
+        .collect::<Option<_>>()?;
+    Some(TailFile {
+        base: since.base.clone(),
+        head,
+        commits: commits.finish(),
+        dropped: since.dropped.iter().cloned().collect(),
+        by_path: state
+            .by_path
+            .iter()
+            .filter(|(_, i)| since.files.contains(i))
+            .map(|(p, &i)| (p.clone(), i))
+            .collect(),
+        files,
+    })
+}
+
+/// One file as stored, its commits numbered in `commits`.
+fn encode<'a>(commits: &mut Commits<'a>, f: &'a FileState) -> CachedFile<'a> {
+    let steps = f
+        .timeline
+        .steps
+        .iter()
+        .filter(|s| !s.working_tree)
+        .map(|s| CachedStep {
+            c: commits.step(s),
+            l: commits.landing(s),
+            changes: Cow::Borrowed(&s.changes),
+            body: s.body_changed,
+            path: (s.path != f.timeline.path).then(|| s.path.clone()),
+            kind: s.kind,
+            note: s.note.clone(),
+        })
+        .collect();
+    CachedFile {
+        path: f.timeline.path.clone(),
+        deleted: f.timeline.deleted,
+        steps,
+        broken: (!f.broken.is_empty()).then_some(Cow::Borrowed(&f.broken)),
+    }
+}
+
+/// The state a cache file holds; `None` when it does not hold together (an index out of range).
 fn from_cache(file: CacheFile) -> Option<State> {
-    let commits = file.commits;
+    if file.by_path.values().any(|&i| i >= file.files.len()) {
+        return None;
+    }
     let files = file
         .files
         .into_iter()
-        .map(|f| {
-            let steps = f
-                .steps
-                .into_iter()
-                .map(|s| {
-                    let (c, l) = (commits.get(s.c as usize)?, commits.get(s.l as usize)?);
-                    Some(Step {
-                        commit: c.id.clone(),
-                        author: c.author.clone(),
-                        email: c.email.clone(),
-                        time: c.time.clone(),
-                        message: c.message.clone(),
-                        landed_commit: l.id.clone(),
-                        landed_time: l.time.clone(),
-                        changes: s.changes.into_owned(),
-                        body_changed: s.body,
-                        path: s.path.unwrap_or_else(|| f.path.clone()),
-                        kind: s.kind,
-                        note: s.note,
-                        working_tree: false,
-                    })
-                })
-                .collect::<Option<Vec<Step>>>()?;
-            Some(FileState {
-                timeline: Timeline {
-                    path: f.path,
-                    deleted: f.deleted,
-                    steps,
-                },
-                last: None,
-            })
-        })
+        .map(|f| decode(&file.commits, f))
         .collect::<Option<Vec<FileState>>>()?;
     Some(State {
         head: Some(file.head),
         by_path: file.by_path,
         files,
+        since_base: None,
     })
+}
+
+/// Applies a tail to the state of its base, or leaves the state alone when the tail does not
+/// hold together (files added with a gap, an index out of range).
+fn apply_tail(state: &mut State, since: &mut SinceBase, tail: TailFile) {
+    let n = state.files.len();
+    let Some(files) = tail
+        .files
+        .into_iter()
+        .map(|(i, f)| Some((i, decode(&tail.commits, f)?)))
+        .collect::<Option<Vec<(usize, FileState)>>>()
+    else {
+        return;
+    };
+    let len = n + files.iter().filter(|(i, _)| *i >= n).count();
+    if files.iter().any(|(i, _)| *i >= len) || tail.by_path.values().any(|&i| i >= len) {
+        return;
+    }
+    state.files.resize_with(len, FileState::default);
+    for (i, f) in files {
+        state.files[i] = f;
+        since.files.insert(i);
+    }
+    for p in &tail.dropped {
+        state.by_path.remove(p);
+    }
+    state.by_path.extend(tail.by_path);
+    since.dropped.extend(tail.dropped);
+    state.head = Some(tail.head);
+}
+
+/// One stored file; `None` when a step names a commit that is not there.
+fn decode(commits: &[CachedCommit], f: CachedFile) -> Option<FileState> {
+    let steps = f
+        .steps
+        .into_iter()
+        .map(|s| {
+            let (c, l) = (commits.get(s.c as usize)?, commits.get(s.l as usize)?);
+            Some(Step {
+                commit: c.id.clone(),
+                author: c.author.clone(),
+                email: c.email.clone(),
+                time: c.time.clone(),
+                message: c.message.clone(),
+                landed_commit: l.id.clone(),
+                landed_time: l.landed.as_ref().unwrap_or(&l.time).clone(),
+                changes: s.changes.into_owned(),
+                body_changed: s.body,
+                path: s.path.unwrap_or_else(|| f.path.clone()),
+                kind: s.kind,
+                note: s.note,
+                working_tree: false,
+            })
+        })
+        .collect::<Option<Vec<Step>>>()?;
+    Some(FileState {
+        timeline: Timeline {
+            path: f.path,
+            deleted: f.deleted,
+            steps,
+        },
+        broken: f.broken.map(Cow::into_owned).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::facts::status_step;
+
+    fn file(path: &str, steps: Vec<Step>) -> FileState {
+        FileState {
+            timeline: Timeline {
+                path: path.into(),
+                deleted: false,
+                steps,
+            },
+            broken: BTreeMap::new(),
+        }
+    }
+
+    fn state() -> State {
+        State {
+            head: Some("c2019-03-08T10:00:00+08:00".into()),
+            by_path: [("content/entries/0020-a.md".to_owned(), 0)].into(),
+            files: vec![file(
+                "content/entries/0020-a.md",
+                vec![
+                    status_step("2019-03-01T10:00:00+08:00", None, "developing"),
+                    status_step("2019-03-08T10:00:00+08:00", Some("developing"), "submitted"),
+                ],
+            )],
+            since_base: None,
+        }
+    }
+
+    /// What a state read back must equal (the bookkeeping of the tail aside).
+    fn content(s: &State) -> (&Option<String>, &BTreeMap<String, usize>, &Vec<FileState>) {
+        (&s.head, &s.by_path, &s.files)
+    }
+
+    #[test]
+    fn the_checksum_does_not_depend_on_how_the_bytes_are_split() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = Checksum::of(&bytes);
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let mut c = Checksum::default();
+            c.update(&bytes[..cut]);
+            c.update(&bytes[cut..]);
+            assert_eq!(c.finish(), whole, "cut at {cut}");
+        }
+        let mut edited = bytes.clone();
+        edited[517] ^= 1;
+        assert_ne!(Checksum::of(&edited), whole);
+        assert_ne!(Checksum::of(&bytes[..999]), whole);
+        assert_ne!(Checksum::of(b""), Checksum::of(b"\0"));
+    }
+
+    #[test]
+    fn a_written_cache_reads_back_and_an_edited_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        save(Some(dir.path()), &state()).unwrap();
+        let back = read(dir.path()).expect("reads back");
+        assert_eq!(content(&back), content(&state()));
+
+        let path = dir.path().join(FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(&format!("{FORMAT} ")), "{text}");
+        // Still valid JSON, but not what was written.
+        std::fs::write(&path, text.replacen("\"submitted\"", "\"released\"", 1)).unwrap();
+        assert!(read(dir.path()).is_none());
+        std::fs::write(&path, &text[..text.len() - 1]).unwrap();
+        assert!(read(dir.path()).is_none(), "a torn write");
+    }
+
+    #[test]
+    fn a_cache_pointing_out_of_range_is_refused() {
+        let state = state();
+        let mut bad = to_cache(&state).unwrap();
+        bad.by_path.insert("content/entries/0021-b.md".into(), 5);
+        let bad = serde_json::from_slice(&serde_json::to_vec(&bad).unwrap()).unwrap();
+        assert!(from_cache(bad).is_none());
+        let mut bad = to_cache(&state).unwrap();
+        bad.files[0].steps[0].c = 99;
+        let bad = serde_json::from_slice(&serde_json::to_vec(&bad).unwrap()).unwrap();
+        assert!(from_cache(bad).is_none());
+        let good = serde_json::to_vec(&to_cache(&state).unwrap()).unwrap();
+        assert!(from_cache(serde_json::from_slice(&good).unwrap()).is_some());
+    }
+
+    /// The state read from `dir`, then moved on as `extend` would: #20 renamed with a new step,
+    /// #21 added.
+    fn moved_on(dir: &Path) -> State {
+        let mut s = read(dir).expect("the base");
+        let since = s.since_base.as_mut().expect("read from a base");
+        let renamed = "content/entries/0020-b.md";
+        s.by_path.remove("content/entries/0020-a.md");
+        s.by_path.insert(renamed.into(), 0);
+        s.by_path.insert("content/entries/0021-c.md".into(), 1);
+        since.dropped.insert("content/entries/0020-a.md".into());
+        since.files.extend([0, 1]);
+        let mut step = status_step("2019-03-11T10:00:00+08:00", Some("submitted"), "sit");
+        step.path = renamed.into();
+        s.files[0].timeline.steps.push(step);
+        s.files[0].timeline.path = renamed.into();
+        s.files.push(file(
+            "content/entries/0021-c.md",
+            vec![status_step("2019-03-11T10:00:00+08:00", None, "registered")],
+        ));
+        s.head = Some("c2019-03-11T10:00:00+08:00".into());
+        s
+    }
+
+    #[test]
+    fn a_few_changes_are_written_as_a_tail_that_reads_back_onto_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        save(Some(dir.path()), &state()).unwrap();
+        let base = std::fs::read(dir.path().join(FILE)).unwrap();
+        let moved = moved_on(dir.path());
+        save(Some(dir.path()), &moved).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join(FILE)).unwrap(),
+            base,
+            "the base is not written again"
+        );
+        assert!(dir.path().join(TAIL).is_file());
+        let back = read(dir.path()).expect("base and tail");
+        assert_eq!(content(&back), content(&moved));
+        assert_eq!(
+            back.since_base, moved.since_base,
+            "the next tail holds both"
+        );
+
+        // A tail for another base (the base was written again since) is not applied.
+        save(Some(dir.path()), &state()).unwrap();
+        assert!(
+            !dir.path().join(TAIL).exists(),
+            "a full write drops the tail"
+        );
+        let mut other = moved_on(dir.path());
+        other.since_base.as_mut().unwrap().base = "another".into();
+        save(Some(dir.path()), &other).unwrap();
+        assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    }
+
+    #[test]
+    fn a_tail_that_does_not_hold_together_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        save(Some(dir.path()), &state()).unwrap();
+        let moved = moved_on(dir.path());
+        let since = moved.since_base.clone().unwrap();
+        let mut tail = to_tail(&moved, &since).unwrap();
+        // A new file with a gap before it.
+        let f = tail.files.remove(&1).unwrap();
+        tail.files.insert(3, f);
+        write(dir.path(), TAIL, &tail).unwrap();
+        assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    }
+
+    #[test]
+    fn many_changes_rewrite_the_base() {
+        assert!(tail_is_small(1, 3));
+        assert!(tail_is_small(64, 100));
+        assert!(tail_is_small(625, 10_000));
+        assert!(!tail_is_small(626, 10_000));
+    }
 }

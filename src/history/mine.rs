@@ -1,6 +1,10 @@
 //! Mining: the commit stream of [`crate::git`] → one timeline per content file. One walk over
 //! the commits assigns every change to its file (following renames); then each file's versions
-//! are parsed with the loader's own code and compared field by field, files in parallel.
+//! are parsed with the loader's own code and compared field by field, files in parallel. Each
+//! version is compared with the file as it was in the commit's parent (the blob git names
+//! before the change), never with whatever came before it in the walk: on two branches that
+//! edit one file, each commit shows only its own change. A version that does not parse stands
+//! for the version it was compared with, so the next one is compared with the last that parsed.
 
 use super::fields::{self, Fields};
 use super::{History, Step, Timeline, rfc3339};
@@ -9,8 +13,9 @@ use crate::git::{ChangeKind, CommitChanges, Repo, Walker};
 use crate::load::{self, Parsed};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::rc::Rc;
 
 /// How to mine.
 #[derive(Debug, Clone)]
@@ -56,22 +61,38 @@ pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
     Ok(history)
 }
 
-/// Everything mining knows after some commits: each file's timeline, the last version of it
-/// that parsed, and which file each path belongs to. Extended commit by commit; cached.
+/// Everything mining knows after some commits: each file's timeline and which file each path
+/// belongs to. Extended commit by commit; cached.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     /// The last commit folded in.
     pub head: Option<String>,
     pub by_path: BTreeMap<String, usize>,
     pub files: Vec<FileState>,
+    /// What changed since the state was read from the cache's base file, so the cache can
+    /// write only that; `None` for a state mined from scratch.
+    #[serde(skip)]
+    pub since_base: Option<SinceBase>,
 }
 
-/// One file's timeline so far and its last version that parsed (`None` after a cache load: it
-/// is re-read from the state's head when the file changes again).
+/// The part of a [`State`] that changed since the cache's base file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SinceBase {
+    /// The commit the base file reaches.
+    pub base: String,
+    /// The files (indices into [`State::files`]) changed or added since.
+    pub files: BTreeSet<usize>,
+    /// The paths dropped from [`State::by_path`] since (renamed away).
+    pub dropped: BTreeSet<String>,
+}
+
+/// One file's timeline so far, and for each of its versions that did not parse the version
+/// (blob id) that stands for it, so a later change made on top of it is compared with that one
+/// also when the broken version was mined in an earlier run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileState {
     pub timeline: Timeline,
-    pub last: Option<(Fields, u64)>,
+    pub broken: BTreeMap<String, String>,
 }
 
 impl State {
@@ -103,6 +124,12 @@ impl State {
                     self.files.len() - 1
                 });
                 self.by_path.insert(ch.path.clone(), fi);
+                if let Some(since) = &mut self.since_base {
+                    since.files.insert(fi);
+                    if let (Some(old), Some(_)) = (from, existing) {
+                        since.dropped.insert(old.to_owned());
+                    }
+                }
                 let kind = load::classify(ch.path.strip_prefix("content/").unwrap_or(""));
                 let ready = match (&ch.blob, kind) {
                     // A blob met again (a revert) is parsed again: its first parse was taken.
@@ -114,6 +141,7 @@ impl State {
                     kind: ch.kind,
                     path: ch.path.clone(),
                     blob: ch.blob.clone(),
+                    old_blob: ch.old_blob.clone().filter(|_| ch.kind != ChangeKind::Added),
                     ready,
                 });
             }
@@ -126,22 +154,12 @@ impl State {
             }
         }
         let source = repo.blob_source();
-        let before = self.head.clone();
         let results: Vec<Result<()>> = work
             .into_par_iter()
             .map_init(
                 || source.reader(),
                 |reader, (file, pending)| {
                     let reader = reader.as_ref().map_err(|e| Error::Git(e.to_string()))?;
-                    // After a cache load the last version is not kept: read it back at the
-                    // commit the state had reached.
-                    if file.last.is_none()
-                        && let (Some(head), Some(step)) = (&before, file.timeline.steps.last())
-                        && step.kind != ChangeKind::Deleted
-                    {
-                        let bytes = reader.file_at(head, &file.timeline.path)?;
-                        file.last = bytes.and_then(|b| version(&file.timeline.path, &b));
-                    }
                     extend_file(file, stream, &landed, pending, |id| reader.read(id))
                 },
             )
@@ -331,12 +349,22 @@ struct Pending {
     kind: ChangeKind,
     path: String,
     blob: Option<String>,
+    /// The blob the change is compared with; none for a new file.
+    old_blob: Option<String>,
     /// The version, when it was parsed ahead.
     ready: Option<Option<Lite>>,
 }
 
-/// Appends one file's new steps: each version parsed once and compared with the last one that
-/// parsed.
+/// What a version of a file is compared with: the version it stands for (itself when it
+/// parses; for one that does not, what it was compared with) and that version's blob id.
+#[derive(Clone, Default)]
+struct Baseline {
+    blob: Option<String>,
+    version: Option<Rc<(Fields, u64)>>,
+}
+
+/// Appends one file's new steps: each version parsed once and compared with the version in the
+/// parent of its commit.
 fn extend_file(
     file: &mut FileState,
     stream: &[CommitChanges],
@@ -344,6 +372,8 @@ fn extend_file(
     pending: Vec<Pending>,
     read: impl Fn(&str) -> Result<Vec<u8>>,
 ) -> Result<()> {
+    // The versions of this file met in this run, by blob id.
+    let mut seen: HashMap<String, Baseline> = HashMap::new();
     for p in pending {
         let c = &stream[p.commit].commit;
         let l = &stream[landed[p.commit]].commit;
@@ -354,7 +384,7 @@ fn extend_file(
             time: rfc3339(c.time, c.offset_minutes),
             message: c.message.clone(),
             landed_commit: l.id.clone(),
-            landed_time: rfc3339(l.time, l.offset_minutes),
+            landed_time: rfc3339(l.commit_time, l.commit_offset_minutes),
             changes: Vec::new(),
             body_changed: false,
             path: p.path.clone(),
@@ -363,11 +393,35 @@ fn extend_file(
             working_tree: false,
         };
         if let Some(blob) = &p.blob {
-            let v = match p.ready {
-                Some(lite) => lite.and_then(fields_of),
-                None => version(&p.path, &read(blob)?),
+            let old = match &p.old_blob {
+                Some(ob) => baseline(file, &mut seen, &p.path, ob, &read)?,
+                None => Baseline::default(),
             };
-            apply(&mut step, &mut file.last, v);
+            let new = match seen.get(blob) {
+                // Met before in this run (a revert): parsed then.
+                Some(b) => b.version.clone().filter(|_| b.blob.as_ref() == Some(blob)),
+                None => match p.ready {
+                    Some(lite) => lite.and_then(fields_of),
+                    None => version(&p.path, &read(blob)?),
+                }
+                .map(Rc::new),
+            };
+            apply(&mut step, old.version.as_deref(), new.as_deref());
+            let stands_for = match new {
+                Some(v) => Baseline {
+                    blob: Some(blob.clone()),
+                    version: Some(v),
+                },
+                None => {
+                    if let Some(ob) = &old.blob {
+                        file.broken
+                            .entry(blob.clone())
+                            .or_insert_with(|| ob.clone());
+                    }
+                    old
+                }
+            };
+            seen.entry(blob.clone()).or_insert(stands_for);
         }
         file.timeline.steps.push(step);
         file.timeline.path = p.path.clone();
@@ -376,13 +430,37 @@ fn extend_file(
     Ok(())
 }
 
-/// Fills a step's field changes from the new version, and moves `last` on.
-fn apply(step: &mut Step, last: &mut Option<(Fields, u64)>, new: Version) {
+/// The version that blob `id` of `file` stands for: from this run, else read (for a version
+/// that did not parse, the one it was compared with when it was mined).
+fn baseline(
+    file: &FileState,
+    seen: &mut HashMap<String, Baseline>,
+    path: &str,
+    id: &str,
+    read: &impl Fn(&str) -> Result<Vec<u8>>,
+) -> Result<Baseline> {
+    if let Some(b) = seen.get(id) {
+        return Ok(b.clone());
+    }
+    let target = file.broken.get(id).map_or(id, String::as_str);
+    let b = match version(path, &read(target)?) {
+        Some(v) => Baseline {
+            blob: Some(target.to_owned()),
+            version: Some(Rc::new(v)),
+        },
+        None => Baseline::default(),
+    };
+    seen.insert(id.to_owned(), b.clone());
+    Ok(b)
+}
+
+/// Fills a step's field changes from the new version compared with `old` (none: a new file), or
+/// notes that the new version does not parse.
+fn apply(step: &mut Step, old: Option<&(Fields, u64)>, new: Option<&(Fields, u64)>) {
     match new {
         Some((fields, body)) => {
-            step.changes = fields::diff(last.as_ref().map(|(f, _)| f), &fields);
-            step.body_changed = last.as_ref().map_or(body != hash(""), |(_, b)| *b != body);
-            *last = Some((fields, body));
+            step.changes = fields::diff(old.map(|(f, _)| f), fields);
+            step.body_changed = old.map_or(*body != hash(""), |(_, b)| b != body);
         }
         None => step.note = Some("this version does not parse; its changes are not shown".into()),
     }
@@ -402,7 +480,7 @@ fn working_tree(root: &Path, repo: &Repo, history: &mut History) -> Result<()> {
         let now = load::read_for_display(root, &path, crate::source::DEFAULT_MAX_BYTES)
             .map(|t| t.into_bytes());
         let before = repo.file_at(&head, &path)?;
-        let mut last = before.as_deref().and_then(|b| version(&path, b));
+        let last = before.as_deref().and_then(|b| version(&path, b));
         let kind = match (&before, &now) {
             (None, _) => ChangeKind::Added,
             (_, None) => ChangeKind::Deleted,
@@ -424,7 +502,7 @@ fn working_tree(root: &Path, repo: &Repo, history: &mut History) -> Result<()> {
             working_tree: true,
         };
         if let Some(bytes) = &now {
-            apply(&mut step, &mut last, version(&path, bytes));
+            apply(&mut step, last.as_ref(), version(&path, bytes).as_ref());
         }
         let t = history
             .files
@@ -453,6 +531,8 @@ mod tests {
                 email: String::new(),
                 time: 0,
                 offset_minutes: 0,
+                commit_time: 0,
+                commit_offset_minutes: 0,
                 message: String::new(),
             },
             changes: Vec::new(),
@@ -480,7 +560,6 @@ mod tests {
 
     #[test]
     fn a_version_that_does_not_parse_keeps_its_step_with_a_note() {
-        let mut last = None;
         let mut step = Step {
             commit: "c".into(),
             author: String::new(),
@@ -498,9 +577,9 @@ mod tests {
         };
         apply(
             &mut step,
-            &mut last,
-            version("content/entries/0001-a.md", b"---\nid: [\n---\n"),
+            None,
+            version("content/entries/0001-a.md", b"---\nid: [\n---\n").as_ref(),
         );
-        assert!(step.note.is_some() && last.is_none());
+        assert!(step.note.is_some() && step.changes.is_empty());
     }
 }

@@ -31,12 +31,14 @@ pub struct Step {
     pub commit: String,
     pub author: String,
     pub email: String,
-    /// RFC 3339 with the author's offset.
+    /// Author time (when the change was written), RFC 3339 with the author's offset.
     pub time: String,
     pub message: String,
     /// The commit on HEAD's first-parent line that brought this change in (the merge of its
     /// pull request; the commit itself when it is on that line).
     pub landed_commit: String,
+    /// When the change landed: the committer time of `landed_commit` (for a squash or a rebase
+    /// that is later than the author time), RFC 3339 with the committer's offset.
     pub landed_time: String,
     pub changes: Vec<FieldChange>,
     pub body_changed: bool,

@@ -1,5 +1,6 @@
 //! `check --base REF` and `diff --base REF`: a pull-request branch `pr` compared with `main`.
 //! Each test builds `main`, branches, commits the change on `pr` and runs the binary there.
+//! Last, the CI files `init` writes, which run both on every pull request.
 
 use crate::harness::{
     Ledger, MINIMAL_ENTRY, MINIMAL_ENTRY_PATH, MINIMAL_RELEASE, MINIMAL_RELEASE_PATH,
@@ -147,6 +148,69 @@ fn each_commit_is_judged_and_the_one_that_skipped_is_named() {
     assert!(!msg.contains(short(&later)), "{msg}");
 }
 
+/// Merges branch `other` into the checked-out branch with a merge commit (no conflicts).
+fn merge_into_head(l: Ledger, other: &str) -> Ledger {
+    let repo = crate::harness::open_repo(l.dir());
+    let ours = repo.head().unwrap().peel_to_commit().unwrap();
+    let theirs = repo
+        .find_branch(other, git2::BranchType::Local)
+        .unwrap()
+        .get()
+        .peel_to_commit()
+        .unwrap();
+    let mut index = repo.merge_commits(&ours, &theirs, None).unwrap();
+    assert!(!index.has_conflicts(), "test merge must not conflict");
+    let tree = repo.find_tree(index.write_tree_to(&repo).unwrap()).unwrap();
+    let sig = crate::harness::signature();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        &format!("Merge branch '{other}'"),
+        &tree,
+        &[&ours, &theirs],
+    )
+    .unwrap();
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    l
+}
+
+#[test]
+fn merging_main_into_the_branch_is_not_a_skip() {
+    // The branch moves entry 1 one stage at a time; main meanwhile retitles it, and the branch
+    // merges main. main's commit did not touch the status: no move is read from it.
+    let l = at_sit_on_a_branch()
+        .file(MINIMAL_ENTRY_PATH, entry1("uat", SIT_PASSED))
+        .commit("entry 1 to UAT")
+        .file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED))
+        .commit("entry 1 to pre-production")
+        .checkout("main")
+        .file(
+            MINIMAL_ENTRY_PATH,
+            entry1("sit", "").replace("title: 还款文件生成", "title: 还款文件生成与推送"),
+        )
+        .commit("entry 1: title")
+        .checkout("pr");
+    let l = merge_into_head(l, "main");
+    assert_eq!(
+        l.read(MINIMAL_ENTRY_PATH),
+        entry1("preprod", SIT_UAT_PASSED)
+            .replace("title: 还款文件生成", "title: 还款文件生成与推送"),
+        "the merge holds both changes"
+    );
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("follow the workflow"), "{out}");
+    let (code, out, err) = l.run(&["diff", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        json(&out)["status_moves"][0]["through"],
+        serde_json::json!(["sit", "uat", "preprod"]),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_uncommitted_skip_is_caught_without_history() {
     let l = at_sit_on_a_branch().file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED));
@@ -242,6 +306,79 @@ fn a_released_entry_is_edited_only_after_a_rollback() {
 }
 
 #[test]
+fn a_new_entry_added_past_the_start_of_the_workflow_is_a_skip() {
+    let path = entry_path(2, "customer-export");
+    let l = Ledger::minimal()
+        .commit("start")
+        .checkout("pr")
+        .file(
+            &path,
+            entry(2, SIT_PASSED).replace("status: developing", "status: uat"),
+        )
+        .commit("entry 2, already in UAT");
+    let commit = l.head_id();
+    assert_eq!(l.run(&["check"]).0, 0, "valid on its own");
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(located(&out), [("E0601".into(), path.clone(), 7, 9)]);
+    assert_eq!(
+        json(&out)["diagnostics"][0]["message"],
+        format!(
+            "entry 2 was added at `uat` in commit {} (Test), skipping `developing`, `submitted` and `sit`",
+            short(&commit)
+        )
+    );
+
+    // Added as `registered` (as `opsledger new` writes it), then moved on: fine.
+    let l = Ledger::minimal()
+        .commit("start")
+        .checkout("pr")
+        .file(
+            &path,
+            entry(2, "").replace("status: developing", "status: registered"),
+        )
+        .commit("entry 2")
+        .file(&path, entry(2, ""))
+        .commit("entry 2 in development");
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn deleting_a_released_entry_is_reported_at_the_top_of_its_file() {
+    let released_entry = entry1(
+        "released",
+        "test_opinion: 测试通过，同意上线\ntests:\n  sit: {result: pass}\n  uat: {result: pass}\n  preprod: {result: pass}\n",
+    );
+    let released_release =
+        MINIMAL_RELEASE.replace("status: planning\n", "status: released\napprover: 张总\n");
+    let l = Ledger::minimal()
+        .file(MINIMAL_ENTRY_PATH, &released_entry)
+        .file(MINIMAL_RELEASE_PATH, &released_release)
+        .commit("released")
+        .checkout("pr")
+        .remove(MINIMAL_ENTRY_PATH)
+        .commit("drop entry 1");
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        located(&out),
+        [("E0603".into(), MINIMAL_ENTRY_PATH.into(), 1, 1)]
+    );
+    assert_eq!(
+        json(&out)["diagnostics"][0]["message"],
+        "entry 1 is released, but its file was deleted"
+    );
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_no_panic(&err);
+    assert!(
+        out.contains(&format!("--> {MINIMAL_ENTRY_PATH}:1:1")),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_bad_base_is_a_tool_error_naming_it() {
     let l = Ledger::minimal().commit("start");
     for cmd in ["check", "diff"] {
@@ -261,6 +398,191 @@ fn a_bad_base_is_a_tool_error_naming_it() {
     assert!(err.contains("not in a git repository"), "{err}");
     let (code, _, err) = l.run(&["diff"]);
     assert_eq!(code, 2, "--base is required: {err}");
+}
+
+#[test]
+fn a_missing_base_says_what_to_fetch_with_or_without_a_remote_prefix() {
+    let l = Ledger::minimal().commit("start");
+    crate::harness::open_repo(l.dir())
+        .remote("origin", "https://example.com/ledger.git")
+        .unwrap();
+    let (code, _, err) = l.run(&["check", "--base", "origin/release"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("fetch it first: `git fetch origin release`"),
+        "{err}"
+    );
+    assert!(!err.contains("origin/origin"), "{err}");
+    let (code, _, err) = l.run(&["check", "--base", "release"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`git fetch origin release`, then `--base origin/release`"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CI that `init` writes runs `check --base` and `diff --base` on every pull request.
+
+/// `init` into a fresh folder; the ledger and its workflow files parsed as YAML.
+fn init() -> (Ledger, serde_json::Value, serde_json::Value) {
+    let l = Ledger::empty();
+    let dir = l.dir().to_str().unwrap().to_owned();
+    let (code, out, err) = l.run_in(l.root(), &["init", &dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    let yaml = |rel: &str| -> serde_json::Value {
+        serde_saphyr::from_str(&l.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let (github, gitlab) = (
+        yaml(".github/workflows/opsledger.yml"),
+        yaml(".gitlab-ci.yml"),
+    );
+    (l, github, gitlab)
+}
+
+#[test]
+fn init_commits_on_main_so_the_workflows_and_check_base_main_find_it() {
+    let (l, ..) = init();
+    let repo = crate::harness::open_repo(l.dir());
+    assert_eq!(repo.head().unwrap().name(), Ok("refs/heads/main"));
+    let l = l.checkout("pr");
+    let (code, out, err) = l.run(&["check", "--base", "main"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn the_github_workflow_caches_history_comments_the_diff_and_deploys_pages() {
+    let (l, w, _) = init();
+    let text = l.read(".github/workflows/opsledger.yml");
+    let install = w["env"]["OPSLEDGER_INSTALL"]
+        .as_str()
+        .expect("OPSLEDGER_INSTALL");
+    assert!(
+        install.starts_with("cargo install --locked --git "),
+        "{install}"
+    );
+    assert!(
+        text.find("OPSLEDGER_INSTALL") < text.find("jobs:"),
+        "the install command is set at the top"
+    );
+    assert_eq!(w["on"]["push"]["branches"], serde_json::json!(["main"]));
+
+    let check = &w["jobs"]["check"];
+    assert_eq!(check["permissions"]["pull-requests"], "write");
+    let steps = check["steps"].as_array().unwrap();
+    let uses =
+        |s: &serde_json::Value, what: &str| s["uses"].as_str().is_some_and(|u| u.starts_with(what));
+    let checkout = steps.iter().find(|s| uses(s, "actions/checkout")).unwrap();
+    assert_eq!(checkout["with"]["fetch-depth"], 0);
+    let cache = steps
+        .iter()
+        .find(|s| uses(s, "actions/cache"))
+        .expect("a history cache");
+    assert_eq!(cache["with"]["path"], ".opsledger/cache");
+    assert!(
+        cache["with"]["key"]
+            .as_str()
+            .unwrap()
+            .contains("${{ github.sha }}")
+    );
+    assert!(
+        cache["with"]["restore-keys"]
+            .as_str()
+            .unwrap()
+            .contains("opsledger-")
+    );
+    let run = |s: &serde_json::Value| s["run"].as_str().unwrap_or("").to_owned();
+    assert!(
+        steps
+            .iter()
+            .any(|s| run(s) == "${{ env.OPSLEDGER_INSTALL }}")
+    );
+    let check_at = steps
+        .iter()
+        .position(|s| run(s).starts_with("opsledger check --base"))
+        .unwrap();
+    let diff_at = steps
+        .iter()
+        .position(|s| run(s).contains("opsledger diff --base"))
+        .unwrap();
+    assert!(check_at < diff_at);
+    let diff = &steps[diff_at];
+    assert_eq!(
+        diff["if"], "${{ !cancelled() }}",
+        "runs when the check failed"
+    );
+    assert_eq!(diff["env"]["GH_TOKEN"], "${{ github.token }}");
+    assert!(run(diff).contains("gh pr comment \"$PR\" --body-file ledger-diff.md --edit-last"));
+
+    let publish = &w["jobs"]["publish"];
+    assert!(
+        publish["if"]
+            .as_str()
+            .unwrap()
+            .contains("github.event.repository.default_branch")
+    );
+    assert_eq!(publish["environment"]["name"], "github-pages");
+    assert_eq!(
+        publish["environment"]["url"],
+        "${{ steps.deployment.outputs.page_url }}"
+    );
+    assert_eq!(publish["permissions"]["pages"], "write");
+    let steps = publish["steps"].as_array().unwrap();
+    let deploy = steps
+        .iter()
+        .find(|s| uses(s, "actions/deploy-pages@v4"))
+        .unwrap();
+    assert_eq!(deploy["id"], "deployment");
+    assert!(steps.iter().any(|s| uses(s, "actions/cache")));
+}
+
+#[test]
+fn the_gitlab_pipeline_caches_history_and_keeps_the_diff_when_the_check_fails() {
+    let (_, _, g) = init();
+    assert_eq!(g["variables"]["GIT_DEPTH"], 0);
+    assert!(
+        g["variables"]["OPSLEDGER_INSTALL"]
+            .as_str()
+            .unwrap()
+            .starts_with("cargo install")
+    );
+    assert_eq!(
+        g["default"]["before_script"][0],
+        "eval \"$OPSLEDGER_INSTALL\""
+    );
+    let check = &g["check"];
+    assert_eq!(check["cache"]["paths"][0], ".opsledger/cache");
+    assert!(
+        check["cache"]["key"]
+            .as_str()
+            .unwrap()
+            .starts_with("opsledger-")
+    );
+    let script: Vec<&str> = check["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let diff_at = script
+        .iter()
+        .position(|s| s.starts_with("opsledger diff --base"))
+        .unwrap();
+    let check_at = script
+        .iter()
+        .position(|s| s.starts_with("opsledger check --base"))
+        .unwrap();
+    assert!(
+        diff_at < check_at,
+        "the diff is written before the check can fail the job"
+    );
+    assert_eq!(check["artifacts"]["when"], "always");
+    assert_eq!(check["artifacts"]["paths"][0], "ledger-diff.md");
+    assert_eq!(
+        g["pages"]["rules"][0]["if"],
+        "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    );
+    assert_eq!(g["pages"]["cache"]["paths"][0], ".opsledger/cache");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,8 +623,7 @@ fn a_bit_of_everything() -> Ledger {
                 5,
                 "has_sql: true\nsql_scripts: [sql/0005_add_export_table.sql]\nrelease: 2019-03-14\n",
             )
-            .replace("客户清单导出", "导出表 *v2*")
-            .replace("status: developing", "status: submitted"),
+            .replace("客户清单导出", "导出表 *v2*"),
         )
         .file(
             "sql/0005_add_export_table.sql",

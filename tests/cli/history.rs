@@ -218,6 +218,93 @@ fn a_merged_pull_request_lands_with_its_merge() {
     assert!(has_change(&s[1], "tests.sit.result", "pending", "pass"));
 }
 
+/// Commits the work tree on HEAD written by `author` at `written` and committed by `committer`
+/// at `committed` (a rebase, a squash or a cherry-pick); a merge of branch `extra_parent` into
+/// HEAD when given.
+fn commit_landed(
+    l: &Ledger,
+    message: &str,
+    (author, written): (&str, i64),
+    (committer, committed): (&str, i64),
+    extra_parent: Option<&str>,
+) -> git2::Oid {
+    let repo = l.repo_or_init();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = |name: &str, t: i64| {
+        git2::Signature::new(
+            name,
+            &format!("{name}@example.com"),
+            &git2::Time::new(t, 480),
+        )
+        .unwrap()
+    };
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let other = extra_parent.map(|b| {
+        repo.find_branch(b, git2::BranchType::Local)
+            .unwrap()
+            .get()
+            .peel_to_commit()
+            .unwrap()
+    });
+    let parents: Vec<&git2::Commit> = std::iter::once(&head).chain(other.as_ref()).collect();
+    repo.commit(
+        Some("HEAD"),
+        &sig(author, written),
+        &sig(committer, committed),
+        message,
+        &tree,
+        &parents,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_change_lands_when_its_landing_commit_was_committed() {
+    let path = entry_path(20, "repayment");
+    let other = entry_path(21, "other");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "register", "琳琳", T0);
+    // Rebased onto main: written on day 1, committed there on day 3.
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    let rebased = commit_landed(
+        &l,
+        "#20 submitted",
+        ("王芳", T0 + DAY),
+        ("PM", T0 + 3 * DAY),
+        None,
+    );
+    // A pull request merged with a merge commit written on day 4 and committed on day 5.
+    switch(&l, "pr");
+    let l = l.file(&other, entry_with(21, "registered", ""));
+    commit_as(&l, "register #21", "何欢", T0 + 4 * DAY);
+    switch(&l, "main");
+    let merged = commit_landed(
+        &l,
+        "Merge #21",
+        ("PM", T0 + 4 * DAY),
+        ("PM", T0 + 5 * DAY),
+        Some("pr"),
+    );
+    let cold = full_json(&l, &[]);
+    assert_eq!(full_json(&l, &[]), cold, "the cache keeps both times");
+    assert_eq!(full_json(&l, &["--no-cache", "--walker", "libgit2"]), cold);
+    let s = steps(&cold["files"][path.as_str()]).last().unwrap().clone();
+    assert_eq!(s["commit"], rebased.to_string());
+    assert_eq!(s["time"], "2019-03-02T10:00:00+08:00", "written");
+    assert_eq!(s["landed_commit"], rebased.to_string());
+    assert_eq!(s["landed_time"], "2019-03-04T10:00:00+08:00", "landed");
+    let s = &steps(&cold["files"][other.as_str()])[0];
+    assert_eq!(s["landed_commit"], merged.to_string());
+    assert_eq!(s["time"], "2019-03-05T10:00:00+08:00");
+    assert_eq!(s["landed_time"], "2019-03-06T10:00:00+08:00");
+}
+
 #[test]
 fn a_squash_merge_is_one_step_by_the_squasher() {
     let path = entry_path(20, "repayment");
@@ -232,6 +319,131 @@ fn a_squash_merge_is_one_step_by_the_squasher() {
         (Some("PM"), Some(squash.to_string().as_str()))
     );
     assert!(has_change(&s[1], "tech_lead", "", "琳琳"));
+}
+
+/// The commits of the steps of `t` with a change to `field`, as (message, from, to).
+fn changes_to(t: &Value, field: &str) -> Vec<(String, Value, Value)> {
+    steps(t)
+        .iter()
+        .flat_map(|s| {
+            changes(s)
+                .into_iter()
+                .filter(|(f, ..)| f == field)
+                .map(|(_, a, b)| (s["message"].as_str().unwrap().to_owned(), a, b))
+        })
+        .collect()
+}
+
+#[test]
+fn edits_on_two_branches_then_merged_are_each_credited_to_their_own_commit() {
+    // main: #20 at SIT, priority high. Branch p1 lowers the priority and moves it to UAT;
+    // branch p2 (from the same commit) sets the tech lead. p1 is merged, then p2.
+    let path = entry_path(20, "repayment");
+    let pending = "tests:\n  sit: {result: pending}\n";
+    let passed = "tests:\n  sit: {result: pass, date: 2019-03-05, by: 王芳}\n";
+    let at = |st: &str, prio: &str, extra: &str| {
+        entry_with(20, st, extra).replace("priority: low", &format!("priority: {prio}"))
+    };
+    let l = base().file(&path, at("sit", "high", pending));
+    commit_as(&l, "base", "琳琳", T0);
+    switch(&l, "p2");
+    switch(&l, "p1");
+    let l = l.file(&path, at("uat", "low", passed));
+    commit_as(&l, "p1: priority low, to UAT", "王芳", T0 + DAY);
+    switch(&l, "main");
+    merge(&l, "p1", "PM", T0 + 2 * DAY);
+    switch(&l, "p2");
+    let l = l.file(
+        &path,
+        at("sit", "high", &format!("tech_lead: 何欢\n{pending}")),
+    );
+    commit_as(&l, "p2: tech lead", "何欢", T0 + 3 * DAY);
+    switch(&l, "main");
+    let m2 = merge(&l, "p2", "PM", T0 + 4 * DAY);
+    let l = l.file(
+        &path,
+        at("uat", "low", &format!("tech_lead: 何欢\n{passed}")),
+    );
+    assert_eq!(
+        std::fs::read_to_string(l.path(&path)).unwrap(),
+        at("uat", "low", &format!("tech_lead: 何欢\n{passed}")),
+        "the merge holds both changes"
+    );
+
+    for walker in ["git", "libgit2"] {
+        let t = timeline(&l, &path, &["--no-cache", "--walker", walker]);
+        let msgs: Vec<&str> = steps(&t)
+            .iter()
+            .map(|s| s["message"].as_str().unwrap())
+            .collect();
+        assert!(msgs.contains(&"p2: tech lead"), "{walker}: {t:#}");
+        assert_eq!(
+            changes_to(&t, "priority"),
+            [
+                ("base".into(), Value::Null, "high".into()),
+                (
+                    "p1: priority low, to UAT".into(),
+                    "high".into(),
+                    "low".into()
+                )
+            ],
+            "{walker}: only p1 changed the priority: {t:#}"
+        );
+        assert_eq!(
+            changes_to(&t, "status"),
+            [
+                ("base".into(), Value::Null, "sit".into()),
+                (
+                    "p1: priority low, to UAT".into(),
+                    "sit".into(),
+                    "uat".into()
+                )
+            ],
+            "{walker}: the status moved once after it was created: {t:#}"
+        );
+        let p2 = steps(&t)
+            .iter()
+            .find(|s| s["message"] == "p2: tech lead")
+            .unwrap();
+        assert_eq!(
+            changes(p2),
+            [("tech_lead".into(), "".into(), "何欢".into())],
+            "{walker}: p2 is compared with its parent, not with p1"
+        );
+        // The second merge differs from both of its parents: compared with its first parent
+        // (main after p1), it brings in the tech lead.
+        let merge_step = steps(&t)
+            .iter()
+            .find(|s| s["commit"] == m2.to_string())
+            .expect("the merge differs from every parent");
+        assert_eq!(
+            changes(merge_step),
+            [("tech_lead".into(), "".into(), "何欢".into())],
+            "{walker}: {t:#}"
+        );
+    }
+}
+
+#[test]
+fn warm_and_cold_runs_agree_after_a_version_that_does_not_parse() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "register", "琳琳", T0);
+    let l = l.file(&path, "---\nid: [unclosed\n---\n");
+    commit_as(&l, "oops", "琳琳", T0 + DAY);
+    // The cache is written here, its last version of the file broken.
+    full_json(&l, &[]);
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    commit_as(&l, "fix", "琳琳", T0 + 2 * DAY);
+    let warm = full_json(&l, &[]);
+    let cold = full_json(&l, &["--no-cache"]);
+    assert_eq!(warm, cold);
+    let fix = steps(&warm["files"][path.as_str()]).last().unwrap().clone();
+    assert_eq!(
+        changes(&fix),
+        [("status".into(), "developing".into(), "submitted".into())],
+        "compared with the last version that parsed, also when it was mined in another run"
+    );
 }
 
 #[test]
@@ -396,6 +608,79 @@ fn the_cache_follows_new_commits_corruption_and_rewrites() {
             .contains("\"submitted\""),
         "nothing of the dropped commit remains"
     );
+}
+
+#[test]
+fn the_cache_is_rewritten_whenever_head_moved() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    let one = commit_as(&l, "one", "琳琳", T0);
+    full_json(&l, &[]);
+    let dir = l.path(".opsledger/cache");
+    let cached = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    assert!(cached("history.json").contains(&format!("\"head\":\"{one}\"")));
+
+    // Each run after a new commit records it: in the tail, next to the untouched base.
+    let mut l = l;
+    for (i, st) in ["submitted", "sit"].into_iter().enumerate() {
+        l = l.file(&path, entry_with(20, st, ""));
+        let id = commit_as(&l, st, "琳琳", T0 + (i as i64 + 1) * DAY);
+        assert_eq!(full_json(&l, &[]), full_json(&l, &["--no-cache"]), "{st}");
+        assert!(
+            cached("history-tail.json").contains(&format!("\"head\":\"{id}\"")),
+            "the next run starts from the new HEAD, not from the one before"
+        );
+        assert!(cached("history.json").contains(&format!("\"head\":\"{one}\"")));
+    }
+
+    // A rename and a new file on top of the tail, read back as a cold run mines them.
+    let renamed = entry_path(20, "repayment-export");
+    let l = l
+        .remove(&path)
+        .file(&renamed, entry_with(20, "sit", ""))
+        .file(&entry_path(21, "other"), entry_with(21, "registered", ""));
+    commit_as(&l, "rename #20, add #21", "琳琳", T0 + 5 * DAY);
+    assert_eq!(full_json(&l, &[]), full_json(&l, &["--no-cache"]));
+    let warm = full_json(&l, &[]);
+    assert_eq!(
+        warm,
+        full_json(&l, &["--no-cache"]),
+        "base and tail read back"
+    );
+    assert_eq!(steps(&warm["files"][renamed.as_str()]).len(), 4);
+}
+
+#[test]
+fn a_cache_edited_into_other_valid_json_is_not_trusted() {
+    let path = entry_path(20, "repayment");
+    let l = base().file(&path, entry_with(20, "developing", ""));
+    commit_as(&l, "one", "琳琳", T0);
+    let l = l.file(&path, entry_with(20, "submitted", ""));
+    commit_as(&l, "two", "琳琳", T0 + DAY);
+    let cold = full_json(&l, &["--no-cache"]);
+    let file = l.path(".opsledger/cache/history.json");
+
+    // A value changed: the history shown is mined again, not read from the edited file.
+    full_json(&l, &[]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"submitted\""), "{text}");
+    std::fs::write(&file, text.replace("\"submitted\"", "\"released\"")).unwrap();
+    let (code, out, err) = l.run(&["history", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(harness::json(&out), cold);
+
+    // An index out of range: no panic, mined again.
+    full_json(&l, &[]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("\"by_path\":{").expect("by_path");
+    let colon = at + text[at..].find(".md\":").expect("an index") + 5;
+    let digits = text[colon..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let edited = format!("{}999{}", &text[..colon], &text[colon + digits..]);
+    std::fs::write(&file, edited).unwrap();
+    let (code, out, err) = l.run(&["history", "--format", "json"]);
+    harness::assert_no_panic(&err);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(harness::json(&out), cold);
 }
 
 /// A generated corpus (skipped when the generator or python3 is not there).
