@@ -1,7 +1,7 @@
 //! Rule E0601 (`SkippedStage`) of `check --base`: each entry's status path from the merge base,
 //! through each commit's move, to now must follow the workflow, one stage at a time. An entry
-//! added since the merge base starts where the workflow does: its first status is judged as a
-//! move from `registered` (so it is `registered`, `developing`, `on-hold` or `closed`). Must not
+//! added since the merge base further on than `registered`, `developing`, `on-hold` or `closed`
+//! is warning W0604 (an import does that; anything else should not). Must not
 //! judge anything but status moves, nor read git (the moves come in [`Versions`]).
 
 use super::{Move, Versions, short};
@@ -63,14 +63,15 @@ fn bad_start(id: u32, doc: &Doc, to: Status, when: &str) -> Diagnostic {
         .map(|s| format!("`{s}`"))
         .collect();
     Diagnostic::new(
-        Code::SkippedStage,
+        Code::AddedMidway,
         &doc.path,
         doc.locs.of("status"),
         format!("entry {id} was added at `{to}` {when}, {what}"),
     )
     .with_help(format!(
         "a new entry starts at the beginning of the workflow ({}), then moves one stage at a \
-         time, each after its test has passed",
+         time, each after its test has passed; an imported ledger starts where it stood (pass \
+         --deny-warnings to refuse it)",
         join_with(&starts, "or")
     ))
 }

@@ -210,7 +210,7 @@ fn a_new_entry_starts_at_the_beginning_of_the_workflow() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(
         (d[0].code, d[0].file.as_str(), d[0].line, d[0].column),
-        (Code::SkippedStage, P2, 7, 9)
+        (Code::AddedMidway, P2, 7, 9)
     );
     assert_eq!(
         d[0].message,
@@ -221,7 +221,8 @@ fn a_new_entry_starts_at_the_beginning_of_the_workflow() {
         d[0].help.as_deref(),
         Some(
             "a new entry starts at the beginning of the workflow (`registered`, `developing`, \
-             `on-hold` or `closed`), then moves one stage at a time, each after its test has passed"
+             `on-hold` or `closed`), then moves one stage at a time, each after its test has \
+             passed; an imported ledger starts where it stood (pass --deny-warnings to refuse it)"
         )
     );
 

@@ -306,7 +306,7 @@ fn a_released_entry_is_edited_only_after_a_rollback() {
 }
 
 #[test]
-fn a_new_entry_added_past_the_start_of_the_workflow_is_a_skip() {
+fn a_new_entry_added_past_the_start_of_the_workflow_is_a_warning() {
     let path = entry_path(2, "customer-export");
     let l = Ledger::minimal()
         .commit("start")
@@ -318,9 +318,12 @@ fn a_new_entry_added_past_the_start_of_the_workflow_is_a_skip() {
         .commit("entry 2, already in UAT");
     let commit = l.head_id();
     assert_eq!(l.run(&["check"]).0, 0, "valid on its own");
+    // A warning (an import adds entries where they stand), an error with --deny-warnings.
     let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
-    assert_eq!(code, 1, "{out}{err}");
-    assert_eq!(located(&out), [("E0601".into(), path.clone(), 7, 9)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(located(&out), [("W0604".into(), path.clone(), 7, 9)]);
+    let (code, _, _) = l.run(&["check", "--base", "main", "--deny-warnings"]);
+    assert_eq!(code, 1);
     assert_eq!(
         json(&out)["diagnostics"][0]["message"],
         format!(
