@@ -69,6 +69,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let results: Vec<(Parsed, Vec<Diagnostic>)> =
         files.par_iter().map(|f| read_one(f, limit)).collect();
     let mut ledger = Ledger::default();
+    let count = |k: Kind| files.iter().filter(|f| f.kind == k).count();
+    ledger.entries.reserve_exact(count(Kind::Entry));
+    ledger.requirements.reserve_exact(count(Kind::Requirement));
+    ledger.releases.reserve_exact(count(Kind::Release));
     for (parsed, diags) in results {
         diagnostics.extend(diags);
         add(&mut ledger, parsed);
