@@ -1,0 +1,72 @@
+use super::*;
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes through the whole reader (decode → split → YAML → model) never panic.
+    /// Half of them are framed as front matter, and bytes that are not UTF-8 go on to the
+    /// parser decoded lossily, so the YAML reader sees every case, not only the decoder.
+    #[test]
+    fn reader_never_panics_on_bytes(
+        bytes in proptest::collection::vec(any::<u8>(), 0..512),
+        framed in any::<bool>(),
+    ) {
+        let mut all = Vec::new();
+        if framed {
+            all.extend_from_slice(b"---\n");
+        }
+        all.extend_from_slice(&bytes);
+        if framed {
+            all.extend_from_slice(b"\n---\nbody\n");
+        }
+        let path = "content/entries/0001-x.md";
+        let text = match crate::source::decode(path, &all) {
+            Ok(src) => src.text,
+            Err(_) => String::from_utf8_lossy(&all).replace('\0', ""),
+        };
+        for kind in Kind::ALL {
+            let _ = parse(kind, path, &text);
+        }
+    }
+
+    /// Front matter made of YAML-ish fragments never panics and every diagnostic has a
+    /// position inside the file.
+    #[test]
+    fn reader_never_panics_on_yamlish(lines in proptest::collection::vec(
+        prop_oneof![
+            Just("id: 1".to_owned()), Just("tests: {sit: {result: pass}}".to_owned()),
+            Just("steps: [{name: a, after: [b]}]".to_owned()), Just("- x".to_owned()),
+            Just("&a [*a]".to_owned()), Just("key: 'unclosed".to_owned()), Just("  nested: [".to_owned()),
+            "[a-z_]{1,8}: [ -~]{0,12}", "[ -~]{0,20}",
+        ], 0..12)) {
+        let text = format!("---\n{}\n---\nbody\n", lines.join("\n"));
+        let total = text.lines().count() as u32 + 1;
+        for kind in Kind::ALL {
+            let (_, diags) = parse(kind, "content/entries/0001-x.md", &text);
+            for d in diags {
+                prop_assert!(d.line >= 1 && d.line <= total, "{d:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn release_plan_fields_load() {
+    let text = "---\nid: \"2019-03-07\"\ntitle: t\ndate: 2019-03-07\nstatus: planning\nstrategy: phased\nphases:\n  - {percent: 10, exit_criteria: ok}\n  - {percent: 100}\nsteps:\n  - {name: a, owner: x, after: []}\n  - {name: b, owner: y, after: [a]}\nrollback: {trigger: t, plan: p, owner: o}\ndata_migration: {backup: full, scripts: [sql/a.sql]}\n---\n";
+    let (parsed, diags) = parse(Kind::Release, "content/releases/2019-03-07.md", text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Parsed::Release(r) = parsed else {
+        panic!("{parsed:?}")
+    };
+    assert_eq!(
+        r.phases.iter().map(|p| p.percent).collect::<Vec<_>>(),
+        [10, 100]
+    );
+    assert_eq!(r.steps[1].after, ["a"]);
+    assert_eq!(r.data_migration.scripts, ["sql/a.sql"]);
+    assert_eq!(
+        r.doc.locs.of("steps.1.after.0"),
+        crate::diag::Pos::new(12, 33)
+    );
+}
