@@ -298,22 +298,11 @@ fn without_git_the_site_builds_without_history() {
     assert!(l.path("site/index.html").is_file());
 }
 
-/// Commits the whole work tree as `author` at `time` (seconds, +08:00).
+/// Commits the whole work tree as 琳琳 at `time` (seconds, +08:00).
 fn commit_at(l: &Ledger, message: &str, time: i64) {
-    let repo = l.repo_or_init();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig =
         git2::Signature::new("琳琳", "linlin@example.com", &git2::Time::new(time, 480)).unwrap();
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap();
+    harness::commit_signed(l, message, &sig, &sig, None);
 }
 
 /// Seconds of a `YYYY-MM-DDTHH:MM` time in +08:00.

@@ -219,21 +219,8 @@ impl Ledger {
     /// creating the repository (branch `main`) on first use. The author, committer and time are
     /// fixed; no git configuration of the user is read.
     pub fn commit(self, message: &str) -> Self {
-        let repo = self.repo_or_init();
-        let mut index = repo.index().expect("index");
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .expect("git add");
-        index.update_all(["*"], None).expect("git add -u");
-        index.write().expect("write index");
-        let tree = repo
-            .find_tree(index.write_tree().expect("write tree"))
-            .expect("tree");
-        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
         let sig = signature();
-        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .expect("commit");
+        commit_signed(&self, message, &sig, &sig, None);
         self
     }
 
@@ -347,6 +334,49 @@ impl Ledger {
 }
 
 /// The fixed signature of every commit the harness makes.
+/// Commits the whole work tree (new, changed and removed files) on HEAD with these author and
+/// committer, and the branch `extra_parent` as a second parent when given (a merge). Creates
+/// the repository (branch `main`) on first use; reads no git configuration.
+pub fn commit_signed(
+    l: &Ledger,
+    message: &str,
+    author: &git2::Signature,
+    committer: &git2::Signature,
+    extra_parent: Option<&str>,
+) -> git2::Oid {
+    let repo = l.repo_or_init();
+    let mut index = repo.index().expect("index");
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .expect("git add");
+    index.update_all(["*"], None).expect("git add -u");
+    index.write().expect("write index");
+    let tree = repo
+        .find_tree(index.write_tree().expect("write tree"))
+        .expect("tree");
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let other = extra_parent.map(|b| {
+        repo.find_branch(b, git2::BranchType::Local)
+            .expect("branch")
+            .get()
+            .peel_to_commit()
+            .expect("branch commit")
+    });
+    let parents: Vec<&git2::Commit> = head.iter().chain(other.as_ref()).collect();
+    repo.commit(Some("HEAD"), author, committer, message, &tree, &parents)
+        .expect("commit")
+}
+
+/// `name <name@example.com>` at `time` (seconds) in +08:00.
+pub fn person(name: &str, time: i64) -> git2::Signature<'static> {
+    git2::Signature::new(
+        name,
+        &format!("{name}@example.com"),
+        &git2::Time::new(time, 480),
+    )
+    .expect("signature")
+}
+
 pub fn signature() -> git2::Signature<'static> {
     git2::Signature::new(
         AUTHOR.0,

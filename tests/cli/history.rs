@@ -12,24 +12,8 @@ const DAY: i64 = 86_400;
 
 /// Commits the whole work tree on HEAD as `author` at `time` (+08:00); returns the commit id.
 fn commit_as(l: &Ledger, message: &str, author: &str, time: i64) -> git2::Oid {
-    let repo = l.repo_or_init();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::new(
-        author,
-        &format!("{author}@example.com"),
-        &git2::Time::new(time, 480),
-    )
-    .unwrap();
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap()
+    let sig = harness::person(author, time);
+    harness::commit_signed(l, message, &sig, &sig, None)
 }
 
 /// Switches HEAD and the work tree to `branch` (creating it at HEAD when new).
@@ -228,40 +212,11 @@ fn commit_landed(
     (committer, committed): (&str, i64),
     extra_parent: Option<&str>,
 ) -> git2::Oid {
-    let repo = l.repo_or_init();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = |name: &str, t: i64| {
-        git2::Signature::new(
-            name,
-            &format!("{name}@example.com"),
-            &git2::Time::new(t, 480),
-        )
-        .unwrap()
-    };
-    let head = repo.head().unwrap().peel_to_commit().unwrap();
-    let other = extra_parent.map(|b| {
-        repo.find_branch(b, git2::BranchType::Local)
-            .unwrap()
-            .get()
-            .peel_to_commit()
-            .unwrap()
-    });
-    let parents: Vec<&git2::Commit> = std::iter::once(&head).chain(other.as_ref()).collect();
-    repo.commit(
-        Some("HEAD"),
-        &sig(author, written),
-        &sig(committer, committed),
-        message,
-        &tree,
-        &parents,
-    )
-    .unwrap()
+    let (author, committer) = (
+        harness::person(author, written),
+        harness::person(committer, committed),
+    );
+    harness::commit_signed(l, message, &author, &committer, extra_parent)
 }
 
 #[test]
