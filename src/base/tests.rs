@@ -327,6 +327,7 @@ fn diff_sections() {
         old_path: None,
         blob: None,
         old_blob: None,
+        other_blobs: Vec::new(),
     }];
     let d = diff(
         &base,

@@ -187,12 +187,14 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
         let n = if combined { (fields.len() - 1) / 2 } else { 2 };
         let new_mode = fields.get(n - 1).copied().unwrap_or("");
         let new_sha = fields.get(2 * n - 1).copied().unwrap_or("");
-        let old_sha = fields
+        let mut in_parents = fields
             .get(n..2 * n - 1)
             .unwrap_or_default()
             .iter()
-            .find(|h| !h.bytes().all(|b| b == b'0'))
+            .filter(|h| !h.bytes().all(|b| b == b'0'))
             .map(|h| (*h).to_owned());
+        let old_sha = in_parents.next();
+        let other_blobs: Vec<String> = in_parents.collect();
         let renamed = !combined && (status.starts_with('R') || status.starts_with('C'));
         let first = tokens.next().unwrap_or_default();
         let (old_path, path) = if renamed {
@@ -218,6 +220,7 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
                     old_path: None,
                     blob: None,
                     old_blob: old_sha,
+                    other_blobs: Vec::new(),
                 })
             }
             (Some(old), ChangeKind::Renamed) if !in_watch(old) && in_watch(&path) && is_file => out
@@ -227,6 +230,7 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
                     old_path: None,
                     blob: Some(new_sha.to_owned()),
                     old_blob: None,
+                    other_blobs: Vec::new(),
                 }),
             _ if in_watch(&path) && is_file => out.push(FileChange {
                 kind,
@@ -234,6 +238,7 @@ fn raw_entries(bytes: &[u8], watch: &str, prefix: &str) -> Vec<FileChange> {
                 old_path: old_path.as_deref().map(strip),
                 blob: (!deleted).then(|| new_sha.to_owned()),
                 old_blob: old_sha.filter(|_| kind != ChangeKind::Added),
+                other_blobs,
             }),
             _ => {}
         }

@@ -57,6 +57,10 @@ pub struct FileChange {
     /// Blob id before the change: in the commit's first parent, or for a merge the first parent
     /// that has the file; for a rename, the old path's. None when the file is new.
     pub old_blob: Option<String>,
+    /// For a merge: the file's blob in each later parent that has it. A field of the merged
+    /// version is the merge's own change only where it differs from all of them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_blobs: Vec<String>,
 }
 
 /// A commit and the changes it made under the watched folder (for a merge: only the files
@@ -305,6 +309,7 @@ impl Repo {
                     .then(|| nf.id().to_string()),
                 old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
                     .then(|| of.id().to_string()),
+                other_blobs: Vec::new(),
             });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -63,11 +63,17 @@ pub(super) fn changes(
                 let other_tree = other.and_then(|o| repo.find_tree(o).ok());
                 // A merge changed a file only where it differs from every parent.
                 changes.retain(|fc| blob_in(other_tree.as_ref(), &fc.path, dir) != fc.blob);
-                // Compared with the first parent that has the file (as `git log` does).
-                for fc in changes.iter_mut().filter(|fc| fc.old_blob.is_none()) {
-                    fc.old_blob = blob_in(other_tree.as_ref(), &fc.path, dir);
-                    if fc.old_blob.is_some() && fc.kind == ChangeKind::Added {
-                        fc.kind = ChangeKind::Modified;
+                // Compared with the first parent that has the file (as `git log` does); the
+                // file in the other parents is kept to tell the merge's own changes.
+                for fc in changes.iter_mut() {
+                    let theirs = blob_in(other_tree.as_ref(), &fc.path, dir);
+                    if fc.old_blob.is_none() {
+                        fc.old_blob = theirs;
+                        if fc.old_blob.is_some() && fc.kind == ChangeKind::Added {
+                            fc.kind = ChangeKind::Modified;
+                        }
+                    } else {
+                        fc.other_blobs.extend(theirs);
                     }
                 }
             }
@@ -142,6 +148,7 @@ fn diff(
                 old_path: None,
                 blob: None,
                 old_blob: Some(of.id().to_string()),
+                other_blobs: Vec::new(),
             });
             continue;
         }
@@ -159,6 +166,7 @@ fn diff(
             blob: Some(nf.id().to_string()),
             old_blob: (kind != ChangeKind::Added && !of.id().is_zero())
                 .then(|| of.id().to_string()),
+            other_blobs: Vec::new(),
         });
     }
     Ok(out)

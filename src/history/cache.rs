@@ -26,7 +26,7 @@ use std::path::Path;
 const FILE: &str = "history.json";
 const TAIL: &str = "history-tail.json";
 /// Changes whenever the cached shape or its meaning changes.
-const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-4");
+const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-5");
 
 /// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]

@@ -142,6 +142,7 @@ impl State {
                     path: ch.path.clone(),
                     blob: ch.blob.clone(),
                     old_blob: ch.old_blob.clone().filter(|_| ch.kind != ChangeKind::Added),
+                    other_blobs: ch.other_blobs.clone(),
                     ready,
                 });
             }
@@ -351,6 +352,8 @@ struct Pending {
     blob: Option<String>,
     /// The blob the change is compared with; none for a new file.
     old_blob: Option<String>,
+    /// For a merge: the file in the other parents (see [`crate::git::FileChange`]).
+    other_blobs: Vec<String>,
     /// The version, when it was parsed ahead.
     ready: Option<Option<Lite>>,
 }
@@ -392,6 +395,7 @@ fn extend_file(
             note: None,
             working_tree: false,
         };
+        let mut keep = true;
         if let Some(blob) = &p.blob {
             let old = match &p.old_blob {
                 Some(ob) => baseline(file, &mut seen, &p.path, ob, &read)?,
@@ -407,6 +411,19 @@ fn extend_file(
                 .map(Rc::new),
             };
             apply(&mut step, old.version.as_deref(), new.as_deref());
+            if !p.other_blobs.is_empty() && new.is_some() {
+                // A merge: only what differs from every parent is its own change; a merge that
+                // only brings the parents' changes together made none (as `git log --follow`).
+                for other in &p.other_blobs {
+                    let theirs = baseline(file, &mut seen, &p.path, other, &read)?;
+                    if let Some(v) = theirs.version.as_deref() {
+                        own_changes(&mut step, v, new.as_deref());
+                    }
+                }
+                if step.changes.is_empty() && !step.body_changed {
+                    keep = false;
+                }
+            }
             let stands_for = match new {
                 Some(v) => Baseline {
                     blob: Some(blob.clone()),
@@ -423,7 +440,9 @@ fn extend_file(
             };
             seen.entry(blob.clone()).or_insert(stands_for);
         }
-        file.timeline.steps.push(step);
+        if keep {
+            file.timeline.steps.push(step);
+        }
         file.timeline.path = p.path.clone();
         file.timeline.deleted = p.kind == ChangeKind::Deleted;
     }
@@ -464,6 +483,18 @@ fn apply(step: &mut Step, old: Option<&(Fields, u64)>, new: Option<&(Fields, u64
         }
         None => step.note = Some("this version does not parse; its changes are not shown".into()),
     }
+}
+
+/// Keeps of a merge step's changes only those where the merged version also differs from
+/// `theirs`, the file in another parent; the same for the body.
+fn own_changes(step: &mut Step, theirs: &(Fields, u64), merged: Option<&(Fields, u64)>) {
+    let Some((fields, body)) = merged else { return };
+    let differs: std::collections::HashSet<String> = fields::diff(Some(&theirs.0), fields)
+        .into_iter()
+        .map(|c| c.field)
+        .collect();
+    step.changes.retain(|c| differs.contains(&c.field));
+    step.body_changed &= theirs.1 != *body;
 }
 
 /// Adds a last "working tree" step to every file with uncommitted edits.

@@ -365,16 +365,53 @@ fn edits_on_two_branches_then_merged_are_each_credited_to_their_own_commit() {
             [("tech_lead".into(), "".into(), "何欢".into())],
             "{walker}: p2 is compared with its parent, not with p1"
         );
-        // The second merge differs from both of its parents: compared with its first parent
-        // (main after p1), it brings in the tech lead.
-        let merge_step = steps(&t)
-            .iter()
-            .find(|s| s["commit"] == m2.to_string())
-            .expect("the merge differs from every parent");
-        assert_eq!(
-            changes(merge_step),
-            [("tech_lead".into(), "".into(), "何欢".into())],
+        // The second merge differs from both of its parents as a file, but each of its fields
+        // is one parent's: it made no change of its own, and is not a step (as in `git log
+        // --follow`), so p2's tech lead is not credited twice.
+        assert!(
+            steps(&t).iter().all(|s| s["commit"] != m2.to_string()),
             "{walker}: {t:#}"
+        );
+        assert_eq!(steps(&t).len(), 3, "{walker}: base, p1, p2: {t:#}");
+    }
+}
+
+#[test]
+fn a_merge_that_resolves_a_conflict_is_credited_with_the_resolution_only() {
+    // Branch x sets the tech lead to 何欢 and the priority to high; main sets the tech lead to
+    // 王芳. The merge keeps x's priority and resolves the tech lead to a third value.
+    let path = entry_path(20, "repayment");
+    let with = |lead: &str, prio: &str| {
+        entry_with(20, "developing", &format!("tech_lead: {lead}\n"))
+            .replace("priority: low", &format!("priority: {prio}"))
+    };
+    let l = base().file(&path, with("琳琳", "low"));
+    commit_as(&l, "base", "琳琳", T0);
+    switch(&l, "x");
+    let l = l.file(&path, with("何欢", "high"));
+    commit_as(&l, "x: lead and priority", "何欢", T0 + DAY);
+    switch(&l, "main");
+    let l = l.file(&path, with("王芳", "low"));
+    commit_as(&l, "main: lead", "王芳", T0 + 2 * DAY);
+    let l = l.file(&path, with("何欢、王芳", "high"));
+    let m = commit_landed(
+        &l,
+        "merge x",
+        ("PM", T0 + 3 * DAY),
+        ("PM", T0 + 3 * DAY),
+        Some("x"),
+    );
+    for walker in ["git", "libgit2"] {
+        let t = timeline(&l, &path, &["--no-cache", "--walker", walker]);
+        let step = steps(&t)
+            .iter()
+            .find(|s| s["commit"] == m.to_string())
+            .cloned()
+            .unwrap_or_else(|| panic!("{walker}: the merge resolved a conflict: {t:#}"));
+        assert_eq!(
+            changes(&step),
+            [("tech_lead".into(), "王芳".into(), "何欢、王芳".into())],
+            "{walker}: only the resolution is the merge's own change: {t:#}"
         );
     }
 }
