@@ -71,6 +71,7 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
         };
         let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
         let mut groups = Vec::new();
+        let mut relocate: Option<(String, String)> = None;
         match line {
             Some(line) => {
                 let column = excerpt.as_ref().map_or(d.column, |(_, c)| *c);
@@ -80,6 +81,11 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
                     .path(d.file.as_str())
                     .annotation(AnnotationKind::Primary.span(start..end));
                 groups.push(title.element(snippet));
+                if column != d.column {
+                    // An excerpt: the renderer counts the column in it; show the real one.
+                    let at = |c: u32| format!("{}:{}:{c}", d.file, d.line);
+                    relocate = Some((at(column), at(d.column)));
+                }
             }
             None => groups.push(
                 title.element(
@@ -94,7 +100,11 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
-        out.push_str(&renderer.render(&groups));
+        let shown = renderer.render(&groups);
+        match relocate {
+            Some((excerpt, real)) => out.push_str(&shown.replacen(&excerpt, &real, 1)),
+            None => out.push_str(&shown),
+        }
         out.push_str("\n\n");
     }
     let s = Summary::of(diags);
@@ -315,6 +325,16 @@ mod tests {
         let text = lines.text.clone();
         let s = render(&d, Format::Human, &|_| Some(text.clone()), false);
         assert!(s.ends_with("20000 errors, 0 warnings\n"));
+        // The location is the real column, not the one in the excerpt, also in colour.
+        assert!(
+            s.contains(&format!("--> a.md:2:{}", 8 + 6 * 19_999)),
+            "{}",
+            &s[s.len() - 600..]
+        );
+        let c = render(&d[..1], Format::Human, &|_| Some(text.clone()), true);
+        assert!(c.contains("a.md:2:8"), "{c}");
+        let c = render(&d[19_999..], Format::Human, &|_| Some(text.clone()), true);
+        assert!(c.contains(&format!("a.md:2:{}", 8 + 6 * 19_999)), "{c}");
     }
 
     #[test]
