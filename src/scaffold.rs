@@ -16,6 +16,8 @@ pub struct InitReport {
     /// Files not written because a folder on their way is a symbolic link (which could lead
     /// out of the repository).
     pub behind_links: Vec<String>,
+    /// Lines added to an existing `.gitignore` (the site and the cache must not be committed).
+    pub ignored: Vec<String>,
 }
 
 /// Writes the example ledger and the scaffold (CI workflows, .gitignore) into `dir`.
@@ -23,6 +25,9 @@ pub fn write_example(dir: &Path) -> Result<InitReport> {
     let mut report = InitReport::default();
     for (rel, bytes) in embedded::EXAMPLE.iter().chain(embedded::SCAFFOLD) {
         let path = dir.join(rel);
+        if *rel == ".gitignore" && path.is_file() && !path.is_symlink() {
+            report.ignored = add_ignores(&path, bytes)?;
+        }
         if path.exists() || path.is_symlink() {
             report.kept.push((*rel).to_owned());
             continue;
@@ -38,6 +43,38 @@ pub fn write_example(dir: &Path) -> Result<InitReport> {
         report.written.push((*rel).to_owned());
     }
     Ok(report)
+}
+
+/// Appends to the `.gitignore` at `path` the lines of `ours` it lacks (as `cargo init` does);
+/// returns them.
+fn add_ignores(path: &Path, ours: &[u8]) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let have: Vec<&str> = text.lines().map(str::trim).collect();
+    let missing: Vec<String> = String::from_utf8_lossy(ours)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !have.contains(l))
+        .map(str::to_owned)
+        .collect();
+    if !missing.is_empty() {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        let add = format!(
+            "{sep}# opsledger: the built site and the history cache\n{}\n",
+            missing.join("\n")
+        );
+        f.write_all(add.as_bytes())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    Ok(missing)
 }
 
 /// Whether a folder of `rel` (relative to `dir`) is a symbolic link.

@@ -32,6 +32,12 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             report.kept.join(", ")
         ));
     }
+    if !report.ignored.is_empty() {
+        text.push_str(&format!(
+            "added to .gitignore: {}\n",
+            report.ignored.join(", ")
+        ));
+    }
     if !report.behind_links.is_empty() {
         text.push_str(&format!(
             "did not write {} files behind a folder that is a symbolic link: {}\n",

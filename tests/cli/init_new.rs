@@ -137,6 +137,23 @@ fn init_never_writes_through_a_linked_folder() {
 }
 
 #[test]
+fn init_adds_the_site_and_the_cache_to_an_existing_gitignore() {
+    let l = Ledger::empty().file(".gitignore", "target/\n/public/");
+    let dir = l.dir().to_str().unwrap().to_owned();
+    let (code, out, err) = l.run(&["init", &dir]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("added to .gitignore: /.opsledger/"), "{out}");
+    let text = l.read(".gitignore");
+    assert!(text.starts_with("target/\n/public/\n"), "{text}");
+    assert_eq!(text.matches("/.opsledger/").count(), 1, "{text}");
+    assert_eq!(text.matches("/public/").count(), 1, "{text}");
+    // A second run adds nothing.
+    let (_, out, _) = l.run(&["init", &dir]);
+    assert!(!out.contains("added to .gitignore"), "{out}");
+    assert_eq!(l.read(".gitignore"), text);
+}
+
+#[test]
 fn init_never_overwrites() {
     let l = Ledger::empty();
     let dir = l.dir().to_str().unwrap().to_owned();
