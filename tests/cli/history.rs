@@ -513,6 +513,13 @@ fn shallow_clones_are_refused_with_the_fix_unless_allowed() {
     let (code, out, err) = l.run_in(&clone, &["history", "--allow-shallow"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("partial"), "{out}");
+    // The site says so too, in ledger.json for other tools.
+    let (code, _, err) = l.run_in(&clone, &["build", "--allow-shallow", "--out", "site"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(clone.join("site/ledger.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["history_partial"], true);
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub fn write_ledger_json(input: &ExportInput, w: &mut dyn std::io::Write) -> cra
     let root = Root {
         schema_version: SCHEMA_VERSION,
         generated_at: input.generated_at,
+        history_partial: h.partial,
         title: &input.config.title,
         entries: items(entries_by_id(l), |e| (&e.doc.path, &e.body), h),
         requirements: items(requirements, |r| (&r.doc.path, &r.body), h),
@@ -76,6 +77,8 @@ fn items<'a, T: Serialize>(
 struct Root<'a, E: Serialize, Q: Serialize, R: Serialize, B: Serialize> {
     schema_version: u32,
     generated_at: Option<&'a str>,
+    /// True when the history is that of a shallow clone (`--allow-shallow`): incomplete.
+    history_partial: bool,
     title: &'a str,
     entries: Vec<Item<'a, E>>,
     requirements: Vec<Item<'a, Q>>,
@@ -165,6 +168,7 @@ mod tests {
             [
                 "schema_version",
                 "generated_at",
+                "history_partial",
                 "title",
                 "entries",
                 "requirements",
