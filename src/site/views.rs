@@ -135,6 +135,8 @@ pub struct StepView {
     pub message: String,
     pub landed_commit: String,
     pub landed_time: String,
+    /// `landed_time` in the configured time zone, `YYYY-MM-DD HH:MM`.
+    pub landed_local: String,
     pub landed_elsewhere: bool,
     pub changes: Vec<ChangeView>,
     pub body_changed: bool,
@@ -225,6 +227,7 @@ pub fn timeline_view(config: &Config, t: Option<&Timeline>) -> Vec<StepView> {
                 message: s.message.lines().next().unwrap_or("").to_owned(),
                 landed_commit: s.landed_commit.clone(),
                 landed_time: s.landed_time.clone(),
+                landed_local: local_time(config, &s.landed_time),
                 landed_elsewhere: !s.working_tree && s.landed_commit != s.commit,
                 changes,
                 body_changed: s.body_changed,

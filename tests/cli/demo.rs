@@ -165,6 +165,14 @@ fn demo_writes_a_month_of_history_and_builds_it() {
     // the entry page shows several steps of history
     let page = std::fs::read_to_string(demo.join("public/entries/20/index.html")).unwrap();
     assert!(page.matches("<li class=\"step\"").count() >= 3, "{page}");
+    // a change merged by a pull request says when it landed, in the ledger's time zone
+    let page = std::fs::read_to_string(demo.join("public/entries/14/index.html")).unwrap();
+    assert!(
+        page.contains(
+            "合入 <code>1338492ba0</code> <time datetime=\"2019-03-14T11:00:00+08:00\">2019-03-14 11:00</time>"
+        ),
+        "{page}"
+    );
     let statuses: Vec<_> = json["releases"]
         .as_array()
         .unwrap()
