@@ -126,6 +126,11 @@ pub fn parse_each_key<T: DeserializeOwned + Merge + Default>(
             let doc = format!("{}{text}", "\n".repeat(line));
             match parse::<T>(path, &doc) {
                 Ok(t) => partial.value.merge(t),
+                // An alias of another key's anchor: only the whole document can read it, and
+                // its own error says what is wrong.
+                Err(d) if d.message.contains("unknown anchor") => {
+                    partial.unparsed.push(key.to_owned());
+                }
                 Err(mut d) => {
                     d.message = d.message.replacen(
                         "invalid front matter",
@@ -138,8 +143,13 @@ pub fn parse_each_key<T: DeserializeOwned + Merge + Default>(
             }
         }
     }
-    if partial.diagnostics.is_empty() {
-        // Broken across keys (a duplicate key, say), or a document of one key.
+    // The whole document's error, unless one key's is the same: broken across keys (a duplicate
+    // key, say), or a document of one key.
+    if !partial
+        .diagnostics
+        .iter()
+        .any(|d| (d.line, d.column) == (whole.line, whole.column))
+    {
         partial.diagnostics.push(*whole);
     }
     Err(partial)
@@ -347,6 +357,12 @@ mod tests {
         let p = parse_each_key::<Doc>("a.md", "---\nid: 1\nid: 2\n").unwrap_err();
         assert_eq!(p.diagnostics.len(), 1);
         assert!(p.diagnostics[0].message.contains("duplicate key"));
+        // An alias of another key's anchor is no error of its own.
+        let y = "---\ntitle: &t x\nid: *t\nid: 2\n";
+        let p = parse_each_key::<Doc>("a.md", y).unwrap_err();
+        let all: Vec<_> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].contains("duplicate key"), "{all:?}");
         assert!(parse_each_key::<Doc>("a.md", "---\nid: 1\n").is_ok());
     }
 
