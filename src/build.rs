@@ -1,5 +1,6 @@
 //! The whole build of a site, as `opsledger build` and `opsledger serve` run it: load, check,
-//! mine the history, render, write atomically. It never prints: it reports phases through a
+//! mine the history, render, and put the site in place only when all of it succeeded. It never
+//! prints: it reports phases through a
 //! callback and returns what happened, for the caller to show.
 
 use crate::diag::Diagnostic;
@@ -49,7 +50,7 @@ impl Phase {
         match self {
             Phase::Read => "check+history",
             Phase::Render => "render",
-            Phase::Write => "swap",
+            Phase::Write => "write",
         }
     }
 }
@@ -126,7 +127,7 @@ fn mine(dir: &Path, opts: &MineOptions) -> Result<(History, Option<String>, bool
     Ok((history, at, true))
 }
 
-/// Refuses an output folder whose swap would replace the ledger's own files: the ledger
+/// Refuses an output folder whose update would replace or remove the ledger's own files: the ledger
 /// itself, a folder above it, or one of its inputs.
 fn check_out(dir: &Path, out: &Path) -> Result<()> {
     let real = |p: &Path| -> PathBuf {

@@ -1,4 +1,5 @@
-//! `opsledger build`: check, mine the history, render the site, write it atomically.
+//! `opsledger build`: check, mine the history, render the site, put it in place when all of it
+//! succeeded.
 
 use super::history::{MineArgs, WalkerArg};
 use super::{Outcome, out};

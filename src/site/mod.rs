@@ -1,6 +1,6 @@
 //! The static site: the page plan ([`pages`]) rendered in parallel with the theme, the static
-//! files, and the exports ([`export`]), written to a temporary folder beside the output and
-//! swapped in only when everything succeeded ([`output`]). Reads no clock: the generation
+//! files, and the exports ([`export`]), staged beside the output and put in place only when
+//! everything succeeded ([`output`]). Reads no clock: the generation
 //! time comes from the HEAD commit.
 
 pub mod charts;

@@ -143,13 +143,9 @@ impl Staging {
         fresh
     }
 
-    /// Writes one file (any thread). Paths must be relative and plain (no `..`).
-    pub fn write(&self, f: &OutputFile) -> Result<()> {
-        self.write_page(&f.path, &f.bytes, None)
-    }
-
-    /// Writes one page made from `fingerprint` (any thread): a file the previous output has
-    /// with the same bytes is kept as it is, any other is staged.
+    /// Writes one page made from `fingerprint`, if any (any thread). Paths must be relative and
+    /// plain (no `..`). A file the previous output has with the same bytes is kept as it is, any
+    /// other is staged.
     pub fn write_page(
         &self,
         path: &str,
@@ -188,7 +184,7 @@ impl Staging {
     }
 
     /// Writes one file (any thread) through `write`, buffered, as it is produced. Paths as for
-    /// [`Staging::write`].
+    /// [`Staging::write_page`].
     pub fn write_with(
         &self,
         path: &str,
@@ -250,17 +246,15 @@ fn apply(old: &Tree, made: &[Made], tmp: &Path, out: &Path) -> Result<()> {
         .iter()
         .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
         .collect();
-    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+    // Something already gone is what was wanted.
+    let removed = |p: &Path, r: std::io::Result<()>| match r {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(p, e)),
+        _ => Ok(()),
+    };
     let stale = old.files.keys().filter(|p| !files.contains(p.as_str()));
     for p in stale.map(PathBuf::from).chain(old.others.iter().cloned()) {
         let p = out.join(p);
-        std::fs::remove_file(&p).or_else(|e| {
-            if gone(&e) {
-                Ok(())
-            } else {
-                Err(Error::io(&p, e))
-            }
-        })?;
+        removed(&p, std::fs::remove_file(&p))?;
     }
     let mut stale_dirs: Vec<&String> = old
         .dirs
@@ -270,13 +264,7 @@ fn apply(old: &Tree, made: &[Made], tmp: &Path, out: &Path) -> Result<()> {
     stale_dirs.sort_unstable_by_key(|d| std::cmp::Reverse(d.len()));
     for d in stale_dirs {
         let p = out.join(d);
-        std::fs::remove_dir_all(&p).or_else(|e| {
-            if gone(&e) {
-                Ok(())
-            } else {
-                Err(Error::io(&p, e))
-            }
-        })?;
+        removed(&p, std::fs::remove_dir_all(&p))?;
     }
     let mut staged: Vec<&str> = made
         .iter()
@@ -322,14 +310,6 @@ fn plain(path: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Writes `files` as the new content of `out`. Paths must be relative and plain (no `..`).
-pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
-    use rayon::prelude::*;
-    let staging = Staging::new(out, None)?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.commit()
 }
 
 fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {

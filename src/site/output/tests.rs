@@ -7,6 +7,15 @@ fn file(p: &str, s: &str) -> OutputFile {
     }
 }
 
+/// Writes `files` as the whole new content of `out`, as a build does.
+fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
+    let staging = Staging::new(out, None)?;
+    for f in files {
+        staging.write_page(&f.path, &f.bytes, None)?;
+    }
+    staging.commit()
+}
+
 #[test]
 fn replaces_the_output_in_one_swap() {
     let t = tempfile::tempdir().unwrap();
@@ -126,8 +135,8 @@ fn an_unfinished_build_leaves_the_output_as_it_was() {
     let out = t.path().join("public");
     write_atomic(&out, &[file("index.html", "one"), file("a/b.html", "x")]).unwrap();
     let s = Staging::new(&out, None).unwrap();
-    s.write(&file("index.html", "two")).unwrap();
-    s.write(&file("new.html", "new")).unwrap();
+    s.write_page("index.html", b"two", None).unwrap();
+    s.write_page("new.html", b"new", None).unwrap();
     drop(s);
     assert_eq!(
         std::fs::read_to_string(out.join("index.html")).unwrap(),
