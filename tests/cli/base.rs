@@ -150,29 +150,7 @@ fn each_commit_is_judged_and_the_one_that_skipped_is_named() {
 
 /// Merges branch `other` into the checked-out branch with a merge commit (no conflicts).
 fn merge_into_head(l: Ledger, other: &str) -> Ledger {
-    let repo = crate::harness::open_repo(l.dir());
-    let ours = repo.head().unwrap().peel_to_commit().unwrap();
-    let theirs = repo
-        .find_branch(other, git2::BranchType::Local)
-        .unwrap()
-        .get()
-        .peel_to_commit()
-        .unwrap();
-    let mut index = repo.merge_commits(&ours, &theirs, None).unwrap();
-    assert!(!index.has_conflicts(), "test merge must not conflict");
-    let tree = repo.find_tree(index.write_tree_to(&repo).unwrap()).unwrap();
-    let sig = crate::harness::signature();
-    repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        &format!("Merge branch '{other}'"),
-        &tree,
-        &[&ours, &theirs],
-    )
-    .unwrap();
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
+    crate::harness::merge_signed(&l, other, &crate::harness::signature());
     l
 }
 

@@ -367,6 +367,50 @@ pub fn commit_signed(
         .expect("commit")
 }
 
+/// Switches HEAD and the work tree to `branch`, creating it at HEAD when new (untracked files
+/// are removed, as a fresh checkout has none).
+pub fn switch(l: &Ledger, branch: &str) {
+    let repo = l.repo_or_init();
+    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
+        let head = repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .expect("commit first: the branch starts from HEAD");
+        repo.branch(branch, &head, false).expect("create branch");
+    }
+    repo.set_head(&format!("refs/heads/{branch}"))
+        .expect("set HEAD");
+    repo.checkout_head(Some(
+        git2::build::CheckoutBuilder::new()
+            .force()
+            .remove_untracked(true),
+    ))
+    .expect("checkout");
+}
+
+/// Merges `branch` into HEAD with a merge commit signed `sig` (the merge must not conflict),
+/// and checks the result out.
+pub fn merge_signed(l: &Ledger, branch: &str, sig: &git2::Signature) -> git2::Oid {
+    let repo = l.repo_or_init();
+    let ours = repo.head().unwrap().peel_to_commit().unwrap();
+    let theirs = repo
+        .find_branch(branch, git2::BranchType::Local)
+        .unwrap()
+        .get()
+        .peel_to_commit()
+        .unwrap();
+    let mut index = repo.merge_commits(&ours, &theirs, None).unwrap();
+    assert!(!index.has_conflicts(), "test merge must not conflict");
+    let tree = repo.find_tree(index.write_tree_to(&repo).unwrap()).unwrap();
+    let message = format!("Merge branch '{branch}'");
+    let id = repo
+        .commit(Some("HEAD"), sig, sig, &message, &tree, &[&ours, &theirs])
+        .unwrap();
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    id
+}
+
 /// `name <name@example.com>` at `time` (seconds) in +08:00.
 pub fn person(name: &str, time: i64) -> git2::Signature<'static> {
     git2::Signature::new(
@@ -497,24 +541,7 @@ impl Ledger {
     /// that branch's last commit, like `git switch`: files the branch does not have are removed.
     /// Commit first: uncommitted edits are thrown away.
     pub fn checkout(self, branch: &str) -> Self {
-        let repo = self.repo_or_init();
-        let refname = format!("refs/heads/{branch}");
-        let target = match repo.find_reference(&refname) {
-            Ok(r) => r.peel_to_commit().expect("branch commit"),
-            Err(_) => {
-                let head = repo
-                    .head()
-                    .and_then(|h| h.peel_to_commit())
-                    .expect("commit first: the branch starts from HEAD");
-                repo.branch(branch, &head, false).expect("create branch");
-                head
-            }
-        };
-        let mut co = git2::build::CheckoutBuilder::new();
-        co.force().remove_untracked(true);
-        repo.checkout_tree(target.as_object(), Some(&mut co))
-            .expect("checkout");
-        repo.set_head(&refname).expect("set HEAD");
+        switch(&self, branch);
         self
     }
 

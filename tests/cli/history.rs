@@ -3,7 +3,7 @@
 //! deletions, a version that does not parse, the working tree, shallow clones, the cache, and
 //! both history walkers against each other and against `git log --follow`.
 
-use crate::harness::{self, Ledger, entry, entry_path, open_repo};
+use crate::harness::{self, Ledger, entry, entry_path, open_repo, switch};
 use serde_json::Value;
 use std::path::Path;
 
@@ -16,54 +16,9 @@ fn commit_as(l: &Ledger, message: &str, author: &str, time: i64) -> git2::Oid {
     harness::commit_signed(l, message, &sig, &sig, None)
 }
 
-/// Switches HEAD and the work tree to `branch` (creating it at HEAD when new).
-fn switch(l: &Ledger, branch: &str) {
-    let repo = l.repo_or_init();
-    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
-        let head = repo.head().unwrap().peel_to_commit().unwrap();
-        repo.branch(branch, &head, false).unwrap();
-    }
-    repo.set_head(&format!("refs/heads/{branch}")).unwrap();
-    repo.checkout_head(Some(
-        git2::build::CheckoutBuilder::new()
-            .force()
-            .remove_untracked(true),
-    ))
-    .unwrap();
-}
-
 /// Merges `branch` into HEAD with a merge commit by `author` at `time`.
 fn merge(l: &Ledger, branch: &str, author: &str, time: i64) -> git2::Oid {
-    let repo = l.repo_or_init();
-    let ours = repo.head().unwrap().peel_to_commit().unwrap();
-    let theirs = repo
-        .find_branch(branch, git2::BranchType::Local)
-        .unwrap()
-        .get()
-        .peel_to_commit()
-        .unwrap();
-    let mut index = repo.merge_commits(&ours, &theirs, None).unwrap();
-    assert!(!index.has_conflicts(), "test merge must not conflict");
-    let tree = repo.find_tree(index.write_tree_to(&repo).unwrap()).unwrap();
-    let sig = git2::Signature::new(
-        author,
-        &format!("{author}@example.com"),
-        &git2::Time::new(time, 480),
-    )
-    .unwrap();
-    let id = repo
-        .commit(
-            Some("HEAD"),
-            &sig,
-            &sig,
-            &format!("Merge branch '{branch}'"),
-            &tree,
-            &[&ours, &theirs],
-        )
-        .unwrap();
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
-    id
+    harness::merge_signed(l, branch, &harness::person(author, time))
 }
 
 fn status(s: &str) -> String {
