@@ -11,8 +11,9 @@ For each file of content/entries, content/requirements and content/releases it c
   `git cat-file`, in the order of the steps;
 - each step's status change: the same as the change between the file at the step's commit and
   at its parent (for commits with one parent).
-It prints one line of counts; every count but the first should be 0. Slow on purpose (one
-`git log --follow` per file): about 6 minutes for a 1,000-entry generated ledger.
+It prints each file whose commits differ, then one line of counts, and exits 1 unless every
+count is 0. Slow on purpose (one `git log --follow` per file): about 6 minutes for a
+1,000-entry generated ledger.
 """
 import json, os, re, subprocess, sys
 
@@ -66,6 +67,7 @@ for kind in ["entries", "requirements", "releases"]:
         want.reverse()
         if sorted(got) != sorted(want):
             set_bad += 1
+            print(f"MISMATCH {path}: opsledger {len(got)} commits, git log --follow {len(want)}")
         elif got != want:
             order_bad += 1
         mined = [(s["commit"], c["from"], c["to"])
@@ -94,3 +96,4 @@ for kind in ["entries", "requirements", "releases"]:
 print(f"{n} files; commits differ from git log --follow: {set_bad}; same commits in another "
       f"order: {order_bad}; transitions differ from a replay of the versions: {replay_bad}; "
       f"steps whose status change differs from the change against the parent: {parent_bad}")
+sys.exit(1 if set_bad or order_bad or replay_bad or parent_bad else 0)
