@@ -133,7 +133,7 @@ impl State {
                 let kind = load::classify(ch.path.strip_prefix("content/").unwrap_or(""));
                 let ready = match (&ch.blob, kind) {
                     // A blob met again (a revert) is parsed again: its first parse was taken.
-                    (Some(b), Some(k)) => prefetched.remove(&(k, b.clone())),
+                    (Some(b), Some(k)) => prefetched.versions.remove(&(k, b.clone())),
                     _ => None,
                 };
                 pending.entry(fi).or_default().push(Pending {
@@ -155,13 +155,14 @@ impl State {
             }
         }
         let source = repo.blob_source();
+        let memo = &prefetched.memo;
         let results: Vec<Result<()>> = work
             .into_par_iter()
             .map_init(
                 || source.reader(),
                 |reader, (file, pending)| {
                     let reader = reader.as_ref().map_err(|e| Error::Git(e.to_string()))?;
-                    extend_file(file, stream, &landed, pending, |id| reader.read(id))
+                    extend_file(file, stream, &landed, pending, memo, |id| reader.read(id))
                 },
             )
             .collect();
@@ -194,7 +195,12 @@ type Version = Option<(Fields, u64)>;
 
 /// Parses one version of a content file with the loader's code.
 pub fn version(path: &str, bytes: &[u8]) -> Version {
-    fields_of(parse_lite(path, bytes)?)
+    version_with(path, bytes, &load::Memo::default())
+}
+
+/// [`version`], reusing what `memo` holds of other versions.
+fn version_with(path: &str, bytes: &[u8], memo: &load::Memo) -> Version {
+    fields_of(parse_lite(path, bytes, memo)?)
 }
 
 /// A parsed version kept small while it waits to be compared: the document without its body
@@ -202,10 +208,10 @@ pub fn version(path: &str, bytes: &[u8]) -> Version {
 pub struct Lite(Parsed, u64);
 
 /// Parses a version into its [`Lite`] form; `None` when it does not parse.
-fn parse_lite(path: &str, bytes: &[u8]) -> Option<Lite> {
+fn parse_lite(path: &str, bytes: &[u8], memo: &load::Memo) -> Option<Lite> {
     let kind = load::classify(path.strip_prefix("content/")?)?;
     let src = crate::source::decode(path, bytes).ok()?;
-    let (mut parsed, _) = load::parse(kind, path, &src.text);
+    let mut parsed = load::parse_version(kind, path, &src.text, memo);
     let body = match &mut parsed {
         Parsed::Entry(e) => (std::mem::take(&mut e.body), std::mem::take(&mut e.doc)).0,
         Parsed::Requirement(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
@@ -228,8 +234,14 @@ fn fields_of(lite: Lite) -> Version {
     Some((fields::flatten(&value.ok()?), lite.1))
 }
 
-/// Versions parsed ahead, by (kind, blob id); `None` where the version does not parse.
-pub type Prefetched = HashMap<(load::Kind, String), Option<Lite>>;
+/// Versions parsed ahead, and the memo of front-matter values they were parsed with, for the
+/// versions parsed later.
+#[derive(Default)]
+pub struct Prefetched {
+    /// By (kind, blob id); `None` where the version does not parse.
+    versions: HashMap<(load::Kind, String), Option<Lite>>,
+    memo: load::Memo,
+}
 
 /// The commit stream of `repo` since `since`, with every new version parsed while git is still
 /// walking: git's walk runs on one core while the workers parse on the others.
@@ -240,19 +252,20 @@ pub fn stream_prefetched(
 ) -> Result<(Vec<CommitChanges>, Prefetched)> {
     const BATCH: usize = 256;
     let source = repo.blob_source();
-    let found = std::sync::Mutex::new(Prefetched::new());
+    let memo = load::Memo::default();
+    let found = std::sync::Mutex::new(HashMap::new());
     let mut seen = std::collections::HashSet::new();
     let mut batch: Vec<(load::Kind, String, String)> = Vec::new();
     let stream = rayon::in_place_scope(|scope| {
         let spawn = |work: Vec<(load::Kind, String, String)>| {
-            let (source, found) = (&source, &found);
+            let (source, found, memo) = (&source, &found, &memo);
             scope.spawn(move |_| {
                 let Ok(reader) = source.reader() else { return };
                 let parsed: Vec<_> = work
                     .into_iter()
                     .filter_map(|(kind, path, blob)| {
                         let bytes = reader.read(&blob).ok()?;
-                        let lite = parse_lite(&path, &bytes);
+                        let lite = parse_lite(&path, &bytes, memo);
                         Some(((kind, blob), lite))
                     })
                     .collect();
@@ -280,10 +293,10 @@ pub fn stream_prefetched(
         spawn(std::mem::take(&mut batch));
         result
     })?;
-    let found = found
+    let versions = found
         .into_inner()
         .map_err(|_| Error::Git("a parsing worker failed".into()))?;
-    Ok((stream, found))
+    Ok((stream, Prefetched { versions, memo }))
 }
 
 fn hash(s: &str) -> u64 {
@@ -373,6 +386,7 @@ fn extend_file(
     stream: &[CommitChanges],
     landed: &[usize],
     pending: Vec<Pending>,
+    memo: &load::Memo,
     read: impl Fn(&str) -> Result<Vec<u8>>,
 ) -> Result<()> {
     // The versions of this file met in this run, by blob id.
@@ -398,7 +412,7 @@ fn extend_file(
         let mut keep = true;
         if let Some(blob) = &p.blob {
             let old = match &p.old_blob {
-                Some(ob) => baseline(file, &mut seen, &p.path, ob, &read)?,
+                Some(ob) => baseline(file, &mut seen, &p.path, ob, memo, &read)?,
                 None => Baseline::default(),
             };
             let new = match seen.get(blob) {
@@ -406,7 +420,7 @@ fn extend_file(
                 Some(b) => b.version.clone().filter(|_| b.blob.as_ref() == Some(blob)),
                 None => match p.ready {
                     Some(lite) => lite.and_then(fields_of),
-                    None => version(&p.path, &read(blob)?),
+                    None => version_with(&p.path, &read(blob)?, memo),
                 }
                 .map(Rc::new),
             };
@@ -415,7 +429,7 @@ fn extend_file(
                 // A merge: only what differs from every parent is its own change; a merge that
                 // only brings the parents' changes together made none (as `git log --follow`).
                 for other in &p.other_blobs {
-                    let theirs = baseline(file, &mut seen, &p.path, other, &read)?;
+                    let theirs = baseline(file, &mut seen, &p.path, other, memo, &read)?;
                     if let Some(v) = theirs.version.as_deref() {
                         own_changes(&mut step, v, new.as_deref());
                     }
@@ -456,13 +470,14 @@ fn baseline(
     seen: &mut HashMap<String, Baseline>,
     path: &str,
     id: &str,
+    memo: &load::Memo,
     read: &impl Fn(&str) -> Result<Vec<u8>>,
 ) -> Result<Baseline> {
     if let Some(b) = seen.get(id) {
         return Ok(b.clone());
     }
     let target = file.broken.get(id).map_or(id, String::as_str);
-    let b = match version(path, &read(target)?) {
+    let b = match version_with(path, &read(target)?, memo) {
         Some(v) => Baseline {
             blob: Some(target.to_owned()),
             version: Some(Rc::new(v)),

@@ -48,10 +48,14 @@ pub enum Parsed {
 
 /// The raw document of `yaml`, every key that parses when not all of them do (the others are
 /// reported and noted in `cx`); `None` when nothing at all could be read.
-fn read<T: serde::de::DeserializeOwned + yaml::Merge + Default>(
+fn read<T: serde::de::DeserializeOwned + yaml::Merge + Default + Clone>(
     cx: &mut Conv,
     yaml: &str,
+    memo: Option<&yaml::Memo<T>>,
 ) -> Option<T> {
+    if let Some(t) = memo.and_then(|m| m.parse(cx.path, yaml)) {
+        return Some(t);
+    }
     match yaml::parse_each_key::<T>(cx.path, yaml) {
         Ok(t) => Some(t),
         Err(p) => {
@@ -87,6 +91,31 @@ impl Parsed {
 
 /// Parses one content file's normalised text. Never fails: problems are diagnostics.
 pub fn parse(kind: Kind, path: &str, text: &str) -> (Parsed, Vec<Diagnostic>) {
+    parse_with(kind, path, text, None)
+}
+
+/// The front-matter keys' values met so far, for each kind of document (any thread).
+#[derive(Default)]
+pub struct Memo {
+    entry: yaml::Memo<RawEntry>,
+    requirement: yaml::Memo<RawRequirement>,
+    release: yaml::Memo<RawRelease>,
+    runbook: yaml::Memo<RawRunbook>,
+}
+
+/// Parses one version of a content file as [`parse`] does, reusing the values of its keys
+/// met in other versions: for reading a history, where only the values matter. The positions
+/// it holds are not the file's, so it gives no diagnostics.
+pub fn parse_version(kind: Kind, path: &str, text: &str, memo: &Memo) -> Parsed {
+    parse_with(kind, path, text, Some(memo)).0
+}
+
+fn parse_with(
+    kind: Kind,
+    path: &str,
+    text: &str,
+    memo: Option<&Memo>,
+) -> (Parsed, Vec<Diagnostic>) {
     let split = match frontmatter::split(path, text) {
         Ok(s) => s,
         Err(d) => return (Parsed::broken(kind, path), vec![*d]),
@@ -96,10 +125,14 @@ pub fn parse(kind: Kind, path: &str, text: &str) -> (Parsed, Vec<Diagnostic>) {
     let mut cx = Conv::new(path);
     let body = split.body.to_owned();
     let parsed = match kind {
-        Kind::Entry => read(&mut cx, split.yaml).map(|r| entry(&mut cx, r, file_name, body)),
-        Kind::Requirement => read(&mut cx, split.yaml).map(|r| requirement(&mut cx, r, stem, body)),
-        Kind::Release => read(&mut cx, split.yaml).map(|r| release(&mut cx, r, stem, body)),
-        Kind::Runbook => read(&mut cx, split.yaml).map(|r| runbook(&mut cx, r, stem, body)),
+        Kind::Entry => read(&mut cx, split.yaml, memo.map(|m| &m.entry))
+            .map(|r| entry(&mut cx, r, file_name, body)),
+        Kind::Requirement => read(&mut cx, split.yaml, memo.map(|m| &m.requirement))
+            .map(|r| requirement(&mut cx, r, stem, body)),
+        Kind::Release => read(&mut cx, split.yaml, memo.map(|m| &m.release))
+            .map(|r| release(&mut cx, r, stem, body)),
+        Kind::Runbook => read(&mut cx, split.yaml, memo.map(|m| &m.runbook))
+            .map(|r| runbook(&mut cx, r, stem, body)),
     };
     let parsed = match parsed {
         // Some keys did not parse: the others were checked, but the document is not usable.

@@ -6,7 +6,7 @@
 mod convert;
 mod docs;
 
-pub use docs::{Kind, Parsed, parse};
+pub use docs::{Kind, Memo, Parsed, parse, parse_version};
 
 use crate::check::{PathState, RepoFiles};
 use crate::config::{self, Config};

@@ -6,6 +6,10 @@
 //! read by [`strict_struct!`], which records every unknown key with its position instead of
 //! stopping at the first.
 
+mod memo;
+
+pub use memo::Memo;
+
 use crate::diag::{Code, Diagnostic, Pos};
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 
