@@ -164,15 +164,27 @@ pub fn build(
 ) -> Result<Built> {
     check_out(dir, &opts.out)?;
     phase(Phase::Read);
-    // The content is checked while the history is mined: neither needs the other, and a
-    // failed check only wastes mining that the cache keeps for the next run.
-    let (checked, mined) = rayon::join(
+    // The content is checked while the history is mined and the previous output is read:
+    // none needs the others, and a failed check only wastes mining that the cache keeps for the
+    // next run. Pages go to a temporary folder as they are rendered; it replaces the output only
+    // when everything succeeded (dropping `staging` removes it).
+    let record = opts
+        .mine
+        .cache_dir
+        .as_deref()
+        .filter(|_| opts.keep_unchanged);
+    let (checked, (mined, staging)) = rayon::join(
         || {
             let loaded = load::load(dir)?;
             let diags = diagnostics(dir, &loaded);
             Ok::<_, crate::Error>((loaded, diags))
         },
-        || mine(dir, &opts.mine),
+        || {
+            rayon::join(
+                || mine(dir, &opts.mine),
+                || site::output::Staging::new(&opts.out, record),
+            )
+        },
     );
     let (loaded, diags) = checked?;
     if Summary::of(&diags).errors > 0 {
@@ -209,14 +221,7 @@ pub fn build(
         moves: Default::default(),
         progress,
     };
-    // Pages go to a temporary folder as they are rendered; it replaces the output only when
-    // everything succeeded (dropping `staging` removes it).
-    let record = opts
-        .mine
-        .cache_dir
-        .as_deref()
-        .filter(|_| opts.keep_unchanged);
-    let staging = site::output::Staging::new(&opts.out, record)?;
+    let staging = staging?;
     let pages = match site::build_into(&input, &mut theme, &staging) {
         Ok(n) => n,
         Err(diagnostics) => {

@@ -37,7 +37,7 @@ pub struct Commit {
 }
 
 /// What happened to one file in one commit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ChangeKind {
     Added,
     Modified,

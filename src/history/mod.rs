@@ -24,8 +24,40 @@ pub struct FieldChange {
     pub to: serde_json::Value,
 }
 
+impl std::hash::Hash for FieldChange {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.field.hash(h);
+        hash_json(&self.from, h);
+        hash_json(&self.to, h);
+    }
+}
+
+/// Hashes a JSON value (which has no `Hash` of its own), its variant included.
+fn hash_json<H: std::hash::Hasher>(v: &serde_json::Value, h: &mut H) {
+    use serde_json::Value;
+    use std::hash::Hash;
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => n.hash(h),
+        Value::String(s) => s.hash(h),
+        Value::Array(a) => {
+            a.len().hash(h);
+            a.iter().for_each(|x| hash_json(x, h));
+        }
+        Value::Object(o) => {
+            o.len().hash(h);
+            for (k, x) in o {
+                k.hash(h);
+                hash_json(x, h);
+            }
+        }
+    }
+}
+
 /// One change to one file: a commit that touched it, or the uncommitted work tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Step {
     /// Full hash; empty for the working-tree step.
     pub commit: String,
@@ -54,7 +86,7 @@ pub struct Step {
 }
 
 /// The steps of one file, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Timeline {
     /// The file's latest path (at HEAD, or where it was deleted).
     pub path: String,

@@ -81,6 +81,8 @@ impl SiteInput<'_> {
 pub struct Markdown<'a> {
     ledger: &'a Ledger,
     cache: Mutex<HashMap<(String, u64), String>>,
+    /// A hash of what links resolve to besides their own text: the requirements' ids.
+    links: u128,
 }
 
 /// Resolves `.md` links of one content file to site-root-relative page URLs.
@@ -137,10 +139,18 @@ fn normalize(path: &str) -> Option<String> {
 
 impl<'a> Markdown<'a> {
     pub fn new(ledger: &'a Ledger) -> Self {
+        let ids: Vec<&str> = ledger.requirements.iter().map(|r| r.id.as_str()).collect();
         Markdown {
             ledger,
             cache: Mutex::new(HashMap::new()),
+            links: pages::hash_of(&ids),
         }
+    }
+
+    /// What the HTML of a file's Markdown depends on besides its path and text (see
+    /// [`Markdown::render`]), as a hash.
+    pub fn links(&self) -> u128 {
+        self.links
     }
 
     /// The HTML of `text`, the body of the content file at `path`, for its page (two levels
@@ -260,14 +270,14 @@ fn render_with(
         .into_par_iter()
         .map(|job| {
             let p = job();
-            let context = p.context();
             let fingerprint = p
-                .reusable
-                .then(|| page_fingerprint(global, p.template, &context));
+                .inputs
+                .map(|i| pages::hash_of(&(global, p.template, p.nav, &p.path, i)));
             if !fingerprint.is_some_and(|f| staging.fresh(&p.path, f)) {
-                let html = theme.render(p.template, context).map_err(|d| vec![*d])?;
+                let (template, path) = (p.template, p.path.clone());
+                let html = theme.render(template, p.context()).map_err(|d| vec![*d])?;
                 staging
-                    .write_page(&p.path, html.as_bytes(), fingerprint)
+                    .write_page(&path, html.as_bytes(), fingerprint)
                     .map_err(io_error)?;
             }
             (input.progress)(Progress::Page);
@@ -311,16 +321,6 @@ fn global_fingerprint(theme: &Theme, config: &Config) -> u128 {
         .hash(&mut h);
     theme.fingerprint().hash(&mut h);
     format!("{config:?}").hash(&mut h);
-    h.finish128().as_u128()
-}
-
-/// A hash of everything a page's bytes are made of: the global fingerprint, its template and
-/// its context.
-fn page_fingerprint(global: u128, template: &str, context: &minijinja::Value) -> u128 {
-    use siphasher::sip128::Hasher128;
-    use std::hash::Hash;
-    let mut h = siphasher::sip128::SipHasher13::new();
-    (global, template, context).hash(&mut h);
     h.finish128().as_u128()
 }
 

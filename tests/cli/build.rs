@@ -531,8 +531,8 @@ fn a_rebuild_keeps_unchanged_pages_as_the_same_files() {
 fn a_rebuild_after_commits_equals_a_build_from_scratch() {
     let l = example_repo();
     assert_eq!(build(&l, &[]).0, 0);
-    // An entry edited, one removed, a release and a requirement changed, a file the user put
-    // in the output folder, and a page edited by hand.
+    // An entry edited, one removed, a release, a requirement and an SQL script changed, a file
+    // the user put in the output folder, and a page edited by hand.
     let e20 = "content/entries/0020-repayment-file.md";
     let text = l
         .read(e20)
@@ -545,7 +545,17 @@ fn a_rebuild_after_commits_equals_a_build_from_scratch() {
         .find(|p| p.to_string_lossy().contains("0001-"))
         .unwrap();
     std::fs::remove_file(&removed).unwrap();
-    let l = l.file(e20, text).file(release, rel).commit("edit, remove");
+    // What an entry's page shows of other files: its requirement's title, its SQL script.
+    let req = "content/requirements/REQ-0001-loan-repayment-file-and-plan.md";
+    let req_text = l.read(req).replacen("title: ", "title: 改 ", 1);
+    let sql = "sql/0003_fix_card_bill_date.sql";
+    let sql_text = l.read(sql) + "\n-- reviewed\n";
+    let l = l
+        .file(e20, text)
+        .file(release, rel)
+        .file(req, req_text)
+        .file(sql, sql_text)
+        .commit("edit, remove");
     std::fs::write(l.path("public/stray.txt"), "not part of the site").unwrap();
     let page = l.path("public/entries/2/index.html");
     let bytes = std::fs::read(&page).unwrap();

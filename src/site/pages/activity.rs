@@ -84,7 +84,7 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
     out
 }
 
-pub(super) fn history(site: &Site) -> Page {
+pub(super) fn history<'a>(site: &Site) -> Page<'a> {
     let input = site.input;
     let releases: Vec<_> = input
         .ledger

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn dashboard(site: &Site) -> Page {
+pub(super) fn dashboard<'a>(site: &Site) -> Page<'a> {
     let input = site.input;
     let (l, cfg, today) = (input.ledger, input.config, input.today);
     let lang = cfg.language;
@@ -138,7 +138,7 @@ pub(super) fn pct(x: Option<f64>) -> f64 {
     x.map_or(0.0, |r| (r * 1000.0).round() / 10.0)
 }
 
-pub(super) fn metrics(input: &SiteInput) -> Page {
+pub(super) fn metrics<'a>(input: &SiteInput) -> Page<'a> {
     let lang = input.config.language;
     let t = crate::site::i18n::ui(lang);
     let m = crate::metrics::compute(input.ledger, input.history, input.config, input.today);

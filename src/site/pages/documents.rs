@@ -5,30 +5,37 @@ use super::*;
 
 pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let (input, md) = (site.input, site.md);
-    // Each page renders its Markdown while its context is built: in parallel.
+    // Each page renders its Markdown while its values are built: in parallel, and only when
+    // the page is not kept from the last build.
     input.ledger.entries.iter().map(|e| job(move || {
-        let sql: Vec<_> = e
-            .sql_scripts
-            .iter()
-            .map(|p| minijinja::context! { path => p, html => (input.read)(p).map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
-            .collect();
-        let related: Vec<Link> = e
-            .related_systems
-            .iter()
-            .map(|s| Link {
-                text: s.clone(),
-                url: views::system_url(s),
-            })
-            .collect();
-        let data = minijinja::context! {
-            e => site.rows.of(e),
-            body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
-            sql => sql,
-            related => Value::from(Serde(related)),
-            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&e.doc.path)))),
-        };
-        Page::new(format!("{}index.html", views::entry_url(e.id)), "entry.html", "ledger", data)
-            .reusable()
+        let row = site.rows.of(e);
+        let sql: Vec<(&String, Option<String>)> =
+            e.sql_scripts.iter().map(|p| (p, (input.read)(p))).collect();
+        let timeline = input.history.of(&e.doc.path);
+        // Everything the values below are made of (the configuration is in every page's hash).
+        let inputs = hash_of(&(&row, &e.doc.path, &e.body, md.links(), &sql, &e.related_systems, timeline));
+        let path = format!("{}index.html", views::entry_url(e.id));
+        Page::later(path, "entry.html", "ledger", inputs, move || {
+            let sql: Vec<_> = sql
+                .into_iter()
+                .map(|(path, text)| minijinja::context! { path => path, html => text.map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
+                .collect();
+            let related: Vec<Link> = e
+                .related_systems
+                .iter()
+                .map(|s| Link {
+                    text: s.clone(),
+                    url: views::system_url(s),
+                })
+                .collect();
+            minijinja::context! {
+                e => row,
+                body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
+                sql => sql,
+                related => Value::from(Serde(related)),
+                timeline => Value::from(Serde(timeline_view(input.config, timeline))),
+            }
+        })
     })).collect()
 }
 

@@ -22,36 +22,62 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One page to render.
-pub struct Page {
+pub struct Page<'a> {
     /// Output path under the site root, e.g. `entries/20/index.html`.
     pub path: String,
     pub template: &'static str,
-    /// The page's own values; `root` and `nav` are added by [`Page::context`].
-    pub data: Value,
     pub nav: &'static str,
-    /// Whether a page made from the same context last time may be kept without rendering it:
-    /// true for the page of one document, whose context is small next to its HTML. A page
-    /// that lists many entries is rendered every time: hashing its large context costs about
-    /// as much as rendering it, and one commit usually changes it anyway.
-    pub reusable: bool,
+    /// The page's own values; `root` and `nav` are added by [`Page::context`].
+    data: Data<'a>,
+    /// For the page of one document: a hash of everything its values are made of, so a page
+    /// made from the same inputs last time may be kept without building its values or
+    /// rendering it. `None` for a page that lists many entries: it is rendered every time
+    /// (hashing its large context costs about as much as rendering it, and one commit usually
+    /// changes it anyway).
+    pub inputs: Option<u128>,
 }
 
-impl Page {
-    fn new(path: String, template: &'static str, nav: &'static str, data: impl Serialize) -> Page {
+/// A page's values, or how to make them.
+enum Data<'a> {
+    Ready(Value),
+    Later(Box<dyn FnOnce() -> Value + Send + 'a>),
+}
+
+impl<'a> Page<'a> {
+    fn new(path: String, template: &'static str, nav: &'static str, data: impl Serialize) -> Self {
         Page {
             path,
             template,
             nav,
-            data: Value::from(Serde(data)),
-            reusable: false,
+            data: Data::Ready(Value::from(Serde(data))),
+            inputs: None,
         }
     }
 
-    /// The page of one document: see [`Page::reusable`].
-    fn reusable(self) -> Page {
+    /// The page of one document, its inputs hashed from its values: see [`Page::inputs`].
+    fn reusable(self) -> Self {
+        let inputs = match &self.data {
+            Data::Ready(v) => Some(hash_of(v)),
+            Data::Later(_) => self.inputs,
+        };
+        Page { inputs, ..self }
+    }
+
+    /// The page of one document whose values `make` builds from inputs that hash to `inputs`
+    /// (see [`Page::inputs`]), only when the page is rendered.
+    fn later(
+        path: String,
+        template: &'static str,
+        nav: &'static str,
+        inputs: u128,
+        make: impl FnOnce() -> Value + Send + 'a,
+    ) -> Self {
         Page {
-            reusable: true,
-            ..self
+            path,
+            template,
+            nav,
+            data: Data::Later(Box::new(make)),
+            inputs: Some(inputs),
         }
     }
 
@@ -60,18 +86,31 @@ impl Page {
         "../".repeat(self.path.matches('/').count())
     }
 
-    /// The template context: the page's data plus `root` and `nav`.
-    pub fn context(&self) -> Value {
-        minijinja::context! { root => self.root(), nav => self.nav, page => self.data.clone(), path => self.path.clone() }
+    /// The template context: the page's values plus `root`, `nav` and `path`.
+    pub fn context(self) -> Value {
+        let root = self.root();
+        let page = match self.data {
+            Data::Ready(v) => v,
+            Data::Later(make) => make(),
+        };
+        minijinja::context! { root => root, nav => self.nav, page => page, path => self.path }
     }
+}
+
+/// A 128-bit hash of `x`, the same in every run.
+pub fn hash_of(x: &impl std::hash::Hash) -> u128 {
+    use siphasher::sip128::Hasher128;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    x.hash(&mut h);
+    h.finish128().as_u128()
 }
 
 /// A page to build: the job builds the page's context when it runs (in parallel, right before
 /// the page is rendered and written), so the contexts of all pages are never in memory at once.
-pub type Job<'a> = Box<dyn FnOnce() -> Page + Send + 'a>;
+pub type Job<'a> = Box<dyn FnOnce() -> Page<'a> + Send + 'a>;
 
 /// A [`Job`] from a closure.
-fn job<'a>(f: impl FnOnce() -> Page + Send + 'a) -> Job<'a> {
+fn job<'a>(f: impl FnOnce() -> Page<'a> + Send + 'a) -> Job<'a> {
     Box::new(f)
 }
 
@@ -107,7 +146,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     pages
 }
 
-fn ledger(site: &Site) -> Page {
+fn ledger<'a>(site: &Site) -> Page<'a> {
     Page::new(
         "ledger/index.html".into(),
         "ledger.html",
@@ -116,7 +155,7 @@ fn ledger(site: &Site) -> Page {
     )
 }
 
-fn board(site: &Site) -> Page {
+fn board<'a>(site: &Site) -> Page<'a> {
     let entries = &site.input.ledger.entries;
     let columns: Vec<_> = Status::ALL
         .iter()
