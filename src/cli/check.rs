@@ -142,13 +142,13 @@ pub(super) fn against_base(
         let mut moves = Vec::new();
         for t in h.files.values().filter(|t| !t.deleted) {
             for tr in facts::transitions(t) {
-                if range.contains(&tr.commit) {
+                if range.contains(tr.commit) {
                     moves.push(Move {
                         path: t.path.clone(),
-                        from: tr.from,
-                        to: tr.to,
-                        commit: tr.commit,
-                        author: tr.author,
+                        from: tr.from.map(str::to_owned),
+                        to: tr.to.to_owned(),
+                        commit: tr.commit.to_owned(),
+                        author: tr.author.to_owned(),
                     });
                 }
             }

@@ -4,34 +4,34 @@
 use super::{Step, Timeline};
 use serde::Serialize;
 
-/// One status move of a document.
+/// One status move of a document, borrowed from its step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Transition {
+pub struct Transition<'a> {
     /// `None` for the first status the file was created with.
-    pub from: Option<String>,
-    pub to: String,
-    pub commit: String,
-    pub author: String,
-    pub time: String,
-    pub landed_commit: String,
-    pub landed_time: String,
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    pub commit: &'a str,
+    pub author: &'a str,
+    pub time: &'a str,
+    pub landed_commit: &'a str,
+    pub landed_time: &'a str,
     pub working_tree: bool,
 }
 
 /// Every status move recorded in a timeline, oldest first.
-pub fn transitions(t: &Timeline) -> Vec<Transition> {
+pub fn transitions(t: &Timeline) -> Vec<Transition<'_>> {
     let mut out = Vec::new();
     for s in &t.steps {
         if let Some(c) = s.changes.iter().find(|c| c.field == "status") {
             let Some(to) = c.to.as_str() else { continue };
             out.push(Transition {
-                from: c.from.as_str().map(str::to_owned),
-                to: to.to_owned(),
-                commit: s.commit.clone(),
-                author: s.author.clone(),
-                time: s.time.clone(),
-                landed_commit: s.landed_commit.clone(),
-                landed_time: s.landed_time.clone(),
+                from: c.from.as_str(),
+                to,
+                commit: &s.commit,
+                author: &s.author,
+                time: &s.time,
+                landed_commit: &s.landed_commit,
+                landed_time: &s.landed_time,
                 working_tree: s.working_tree,
             });
         }
@@ -44,7 +44,7 @@ pub fn entered(t: &Timeline, status: &str) -> Option<String> {
     transitions(t)
         .into_iter()
         .find(|tr| tr.to == status && !tr.working_tree)
-        .map(|tr| tr.landed_time)
+        .map(|tr| tr.landed_time.to_owned())
 }
 
 /// The step that made a release `released` most recently: its real release time.
@@ -63,7 +63,7 @@ pub fn time_in_status(t: &Timeline) -> Vec<(String, i64)> {
     let moves: Vec<(String, i64)> = transitions(t)
         .into_iter()
         .filter(|tr| !tr.working_tree)
-        .filter_map(|tr| Some((tr.to, parse_time(&tr.landed_time)?)))
+        .filter_map(|tr| Some((tr.to.to_owned(), parse_time(tr.landed_time)?)))
         .collect();
     moves
         .windows(2)
@@ -86,8 +86,8 @@ pub fn rollbacks(t: &Timeline) -> Vec<(String, Option<String>)> {
             let again = tr[i + 1..]
                 .iter()
                 .find(|n| n.to == "released" && !n.working_tree)
-                .map(|n| n.landed_time.clone());
-            out.push((m.landed_time.clone(), again));
+                .map(|n| n.landed_time.to_owned());
+            out.push((m.landed_time.to_owned(), again));
         }
     }
     out
@@ -144,7 +144,7 @@ mod tests {
         let t = timeline();
         let tr = transitions(&t);
         assert_eq!(tr.len(), 6);
-        assert_eq!(tr[2].from.as_deref(), Some("submitted"));
+        assert_eq!(tr[2].from, Some("submitted"));
         assert_eq!(
             entered(&t, "sit").as_deref(),
             Some("2019-03-11T10:00:00+08:00")

@@ -6,7 +6,7 @@
 //! per-system rows and the time spent per stage. The definitions are in the README ("Metrics").
 
 use crate::config::{Config, Train};
-use crate::history::facts::{parse_time, time_in_status, transitions};
+use crate::history::facts::{parse_time, transitions};
 use crate::history::{History, Timeline};
 use crate::model::{Entry, Keyword, Ledger, Status};
 use jiff::civil::Date;
@@ -122,16 +122,33 @@ fn rate(n: u32, d: u32) -> Option<f64> {
     (d > 0).then(|| (n as f64 / d as f64 * 1000.0).round() / 1000.0)
 }
 
-/// The landed status moves of a timeline as (from, to, seconds).
-/// A document's landed status moves: `(from, to, unix time)`, oldest first.
-pub type Moves = Vec<(Option<String>, String, i64)>;
+/// A landed status move: `(from, to, unix time of landing)`.
+pub type Move = (Option<String>, String, i64);
 
+/// A document's landed status moves, oldest first.
+pub type Moves = Vec<Move>;
+
+/// The landed status moves of a timeline; the metrics below are computed from them.
 pub fn moves(t: &Timeline) -> Moves {
     transitions(t)
         .into_iter()
         .filter(|m| !m.working_tree)
-        .filter_map(|m| Some((m.from, m.to, parse_time(&m.landed_time)?)))
+        .filter_map(|m| {
+            let at = parse_time(m.landed_time)?;
+            Some((m.from.map(str::to_owned), m.to.to_owned(), at))
+        })
         .collect()
+}
+
+/// Days spent in each status, from one landed move to the next (the last status is open and
+/// not counted), of a document's [`moves`].
+fn stage_days(m: &[Move]) -> impl Iterator<Item = (&str, f64)> {
+    m.windows(2).map(|w| {
+        (
+            w[0].1.as_str(),
+            (w[1].2 - w[0].2).max(0) as f64 / DAY as f64,
+        )
+    })
 }
 
 /// The local date of an instant.
@@ -153,10 +170,9 @@ pub fn week_of(secs: i64, tz: Offset) -> String {
     week_of_date(local_date(secs, tz))
 }
 
-/// Landing times of every move to `released`.
-pub fn release_times(t: &Timeline) -> Vec<i64> {
-    moves(t)
-        .into_iter()
+/// Landing times of every move to `released`, of a document's [`moves`].
+pub fn release_times(m: &[Move]) -> Vec<i64> {
+    m.iter()
         .filter(|m| m.1 == "released")
         .map(|m| m.2)
         .collect()
@@ -164,19 +180,19 @@ pub fn release_times(t: &Timeline) -> Vec<i64> {
 
 /// Lead time: from the first landed step (registered) to the first release, as (released at,
 /// days).
-pub fn lead_time(t: &Timeline) -> Option<(i64, f64)> {
+pub fn lead_time(t: &Timeline, m: &[Move]) -> Option<(i64, f64)> {
+    let end = m.iter().find(|m| m.1 == "released")?.2;
     let start = t
         .steps
         .iter()
         .find(|s| !s.working_tree)
         .and_then(|s| parse_time(&s.landed_time))?;
-    let end = *release_times(t).first()?;
     Some((end, round1((end - start).max(0) as f64 / DAY as f64)))
 }
 
-/// Each release as (released at, rolled back before the next release).
-pub fn failures(t: &Timeline) -> Vec<(i64, bool)> {
-    let m = moves(t);
+/// Each release as (released at, rolled back before the next release), of a document's
+/// [`moves`].
+pub fn failures(m: &[Move]) -> Vec<(i64, bool)> {
     let mut out = Vec::new();
     for (i, mv) in m.iter().enumerate() {
         if mv.1 == "released" {
@@ -190,21 +206,22 @@ pub fn failures(t: &Timeline) -> Vec<(i64, bool)> {
     out
 }
 
-/// Time to restore: each rollback that was released again, as (rolled back at, hours).
-pub fn restore_hours(t: &Timeline) -> Vec<(i64, f64)> {
-    crate::history::facts::rollbacks(t)
-        .into_iter()
-        .filter_map(|(back, again)| {
-            let (b, a) = (parse_time(&back)?, parse_time(&again?)?);
-            Some((b, round1((a - b).max(0) as f64 / 3600.0)))
+/// Time to restore: each rollback that was released again, as (rolled back at, hours), of a
+/// document's [`moves`].
+pub fn restore_hours(m: &[Move]) -> Vec<(i64, f64)> {
+    m.iter()
+        .enumerate()
+        .filter(|(_, b)| b.1 == "rolled-back")
+        .filter_map(|(i, b)| {
+            let a = m[i + 1..].iter().find(|a| a.1 == "released")?;
+            Some((b.2, round1((a.2 - b.2).max(0) as f64 / 3600.0)))
         })
         .collect()
 }
 
 /// (bounce-backs, moves into sit): times of moves from sit/uat/preprod back to developing, and
 /// of moves into sit.
-pub fn bounces(t: &Timeline) -> (Vec<i64>, Vec<i64>) {
-    let m = moves(t);
+pub fn bounces(m: &[Move]) -> (Vec<i64>, Vec<i64>) {
     let back = m
         .iter()
         .filter(|(f, to, _)| {
@@ -218,9 +235,9 @@ pub fn bounces(t: &Timeline) -> (Vec<i64>, Vec<i64>) {
 
 /// On time: for an entry released (its last release) with a `planned_finish`, (released at,
 /// released no later than the train its plan aimed at, [`due_train`]).
-pub fn on_time(e: &Entry, t: &Timeline, train: &Train) -> Option<(i64, bool)> {
+pub fn on_time(e: &Entry, m: &[Move], train: &Train) -> Option<(i64, bool)> {
     let plan = e.planned_finish?;
-    let at = *release_times(t).last()?;
+    let at = m.iter().rev().find(|m| m.1 == "released")?.2;
     Some((at, local_date(at, train.timezone) <= due_train(plan, train)))
 }
 
@@ -285,8 +302,7 @@ fn is_on_train(status: &str) -> bool {
 /// The trains an entry was on: every weekly cut-off (up to the first one after its last status
 /// move) at which its status was submitted to approved; whether it was released on that train
 /// (before the next cut-off) or carried over to a later one.
-pub fn seats(t: &Timeline, train: &Train) -> Vec<Seat> {
-    let m = moves(t);
+pub fn seats(m: &[Move], train: &Train) -> Vec<Seat> {
     let (Some(first), Some(last)) = (m.first(), m.last()) else {
         return Vec::new();
     };
@@ -358,6 +374,32 @@ pub fn stuck(
     out
 }
 
+/// What one entry adds to the metrics, from its timeline.
+struct Facts {
+    moves: Moves,
+    failures: Vec<(i64, bool)>,
+    lead_time: Option<(i64, f64)>,
+    restore_hours: Vec<(i64, f64)>,
+    bounces: (Vec<i64>, Vec<i64>),
+    on_time: Option<(i64, bool)>,
+    seats: Vec<Seat>,
+}
+
+impl Facts {
+    fn of(e: &Entry, t: &Timeline, train: &Train) -> Facts {
+        let m = moves(t);
+        Facts {
+            failures: failures(&m),
+            lead_time: lead_time(t, &m),
+            restore_hours: restore_hours(&m),
+            bounces: bounces(&m),
+            on_time: on_time(e, &m, train),
+            seats: seats(&m, train),
+            moves: m,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Acc {
     releases: u32,
@@ -418,47 +460,50 @@ pub fn compute(
             .collect();
         names.sort();
         names.dedup();
-        for at in release_times(t) {
+        for at in release_times(&moves(t)) {
             weeks.entry(week_of(at, tz)).or_default().releases += 1;
             for n in &names {
                 systems.entry((*n).to_owned()).or_default().releases += 1;
             }
         }
     }
-    for e in &ledger.entries {
-        let Some(t) = history.of(&e.doc.path) else {
-            continue;
-        };
+    // Each entry's facts are worked out in parallel from its moves, then added up in order.
+    use rayon::prelude::*;
+    let facts: Vec<(&Entry, Facts)> = ledger
+        .entries
+        .par_iter()
+        .filter_map(|e| Some((e, Facts::of(e, history.of(&e.doc.path)?, &config.train))))
+        .collect();
+    for (e, f) in facts {
         let mut add = |at: i64, f: &dyn Fn(&mut Acc)| {
             f(weeks.entry(week_of(at, tz)).or_default());
             f(systems.entry(e.system.clone()).or_default());
         };
-        for (at, failed) in failures(t) {
+        for (at, failed) in f.failures {
             add(at, &|a| {
                 a.released += 1;
                 a.rolled_back += u32::from(failed);
             });
         }
-        if let Some((at, days)) = lead_time(t) {
+        if let Some((at, days)) = f.lead_time {
             add(at, &|a| a.lead.push(days));
         }
-        for (at, hours) in restore_hours(t) {
+        for (at, hours) in f.restore_hours {
             add(at, &|a| a.restore.push(hours));
         }
-        let (back, sit) = bounces(t);
-        for at in back {
+        for at in f.bounces.0 {
             add(at, &|a| a.bounce_backs += 1);
         }
-        for at in sit {
+        for at in f.bounces.1 {
             add(at, &|a| a.sit_entries += 1);
         }
-        if let Some((at, ok)) = on_time(e, t, &config.train) {
+        if let Some((at, ok)) = f.on_time {
             add(at, &|a| {
                 a.with_plan += 1;
                 a.on_time += u32::from(ok);
             });
         }
-        for s in seats(t, &config.train) {
+        for s in f.seats {
             if s.released || s.carried {
                 let w = weeks.entry(s.week.clone()).or_default();
                 w.on_train += 1;
@@ -468,11 +513,8 @@ pub fn compute(
                 y.carried += u32::from(s.carried);
             }
         }
-        for (status, secs) in time_in_status(t) {
-            stages
-                .entry(status)
-                .or_default()
-                .push(secs as f64 / DAY as f64);
+        for (status, days) in stage_days(&f.moves) {
+            stages.entry(status.to_owned()).or_default().push(days);
         }
     }
     let stages = Status::ALL

@@ -146,7 +146,10 @@ pub fn all_seats(input: &SiteInput) -> Seats {
         .par_iter()
         .filter_map(|e| {
             let t = input.history.of(&e.doc.path)?;
-            Some((e.id, metrics::seats(t, &input.config.train)))
+            Some((
+                e.id,
+                metrics::seats(&metrics::moves(t), &input.config.train),
+            ))
         })
         .collect();
     seats.into_iter().collect()

@@ -65,17 +65,16 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
                 "status"
             };
             out.push(Activity {
-                local: views::local_time(input.config, &tr.landed_time),
-                time: tr.landed_time.clone(),
-                author: tr.author.clone(),
+                local: views::local_time(input.config, tr.landed_time),
+                time: tr.landed_time.to_owned(),
+                author: tr.author.to_owned(),
                 what: link.clone(),
                 from: tr
                     .from
-                    .as_deref()
                     .map(|f| crate::site::i18n::value(lang, kind, f).to_owned())
                     .unwrap_or_default(),
-                to: crate::site::i18n::value(lang, kind, &tr.to).to_owned(),
-                commit: tr.commit.clone(),
+                to: crate::site::i18n::value(lang, kind, tr.to).to_owned(),
+                commit: tr.commit.to_owned(),
             });
         }
     }
