@@ -211,7 +211,7 @@ pub struct Lite(Parsed, u64);
 fn parse_lite(path: &str, bytes: &[u8], memo: &load::Memo) -> Option<Lite> {
     let kind = load::classify(path.strip_prefix("content/")?)?;
     let src = crate::source::decode(path, bytes).ok()?;
-    let mut parsed = load::parse_version(kind, path, &src.text, memo);
+    let (mut parsed, _) = load::parse_with_memo(kind, path, &src.text, memo);
     let body = match &mut parsed {
         Parsed::Entry(e) => (std::mem::take(&mut e.body), std::mem::take(&mut e.doc)).0,
         Parsed::Requirement(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,

@@ -48,7 +48,7 @@ pub enum Parsed {
 
 /// The raw document of `yaml`, every key that parses when not all of them do (the others are
 /// reported and noted in `cx`); `None` when nothing at all could be read.
-fn read<T: serde::de::DeserializeOwned + yaml::Merge + Default + Clone>(
+fn read<T: serde::de::DeserializeOwned + yaml::Merge + yaml::Shift + Default + Clone>(
     cx: &mut Conv,
     yaml: &str,
     memo: Option<&yaml::Memo<T>>,
@@ -103,11 +103,15 @@ pub struct Memo {
     runbook: yaml::Memo<RawRunbook>,
 }
 
-/// Parses one version of a content file as [`parse`] does, reusing the values of its keys
-/// met in other versions: for reading a history, where only the values matter. The positions
-/// it holds are not the file's, so it gives no diagnostics.
-pub fn parse_version(kind: Kind, path: &str, text: &str, memo: &Memo) -> Parsed {
-    parse_with(kind, path, text, Some(memo)).0
+/// Parses one content file as [`parse`] does, with the same result, reusing the values of its
+/// front-matter keys met in other files (or other versions of it) with the same text.
+pub fn parse_with_memo(
+    kind: Kind,
+    path: &str,
+    text: &str,
+    memo: &Memo,
+) -> (Parsed, Vec<Diagnostic>) {
+    parse_with(kind, path, text, Some(memo))
 }
 
 fn parse_with(

@@ -6,7 +6,7 @@
 mod convert;
 mod docs;
 
-pub use docs::{Kind, Memo, Parsed, parse, parse_version};
+pub use docs::{Kind, Memo, Parsed, parse, parse_with_memo};
 
 use crate::check::{PathState, RepoFiles};
 use crate::config::{self, Config};
@@ -66,8 +66,12 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let (files, walk_diags) = discover(root)?;
     diagnostics.extend(walk_diags);
     let limit = config.max_file_size;
-    let results: Vec<(Parsed, Vec<Diagnostic>)> =
-        files.par_iter().map(|f| read_one(f, limit)).collect();
+    // Files share many keys' texts (`status: sit`): each is parsed once.
+    let memo = Memo::default();
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| read_one(f, limit, &memo))
+        .collect();
     let mut ledger = Ledger::default();
     let count = |k: Kind| files.iter().filter(|f| f.kind == k).count();
     ledger.entries.reserve_exact(count(Kind::Entry));
@@ -276,7 +280,7 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
+fn read_one(f: &Found, limit: u64, memo: &Memo) -> (Parsed, Vec<Diagnostic>) {
     if f.size > limit {
         return (
             Parsed::broken(f.kind, &f.rel),
@@ -298,7 +302,7 @@ fn read_one(f: &Found, limit: u64) -> (Parsed, Vec<Diagnostic>) {
         }
     };
     match source::decode(&f.rel, &bytes) {
-        Ok(src) => parse(f.kind, &f.rel, &src.text),
+        Ok(src) => parse_with_memo(f.kind, &f.rel, &src.text, memo),
         Err(d) => (Parsed::broken(f.kind, &f.rel), vec![*d]),
     }
 }

@@ -8,7 +8,7 @@
 
 mod memo;
 
-pub use memo::Memo;
+pub use memo::{Memo, Shift};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
@@ -259,6 +259,13 @@ macro_rules! strict_struct {
             /// The keys this struct knows.
             #[allow(dead_code)]
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
+        }
+
+        impl $crate::yaml::Shift for $name {
+            fn shift(&mut self, lines: u32) {
+                $($crate::yaml::Shift::shift(&mut self.$field, lines);)*
+                $crate::yaml::Shift::shift(&mut self.unknown, lines);
+            }
         }
 
         impl $crate::yaml::Merge for $name {
