@@ -234,6 +234,10 @@ pub fn build(
     };
     phase(Phase::Write);
     staging.commit()?;
+    // Freeing a large ledger and its history takes a good part of a second: it is done on
+    // another thread, which a command that exits next does not wait for.
+    drop(input);
+    std::thread::spawn(move || drop((history, loaded.ledger, theme)));
     Ok(Built::Site {
         pages,
         diagnostics: diags,
