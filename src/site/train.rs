@@ -139,20 +139,14 @@ pub type Seats = BTreeMap<u32, Vec<Seat>>;
 /// See [`Seats`].
 pub fn all_seats(input: &SiteInput) -> Seats {
     use rayon::prelude::*;
-    // Worked out in parallel, gathered in ledger order (a later duplicate id wins).
-    let seats: Vec<_> = input
-        .ledger
-        .entries
-        .par_iter()
-        .filter_map(|e| {
-            let t = input.history.of(&e.doc.path)?;
-            Some((
-                e.id,
-                metrics::seats(&metrics::moves(t), &input.config.train),
-            ))
-        })
-        .collect();
-    seats.into_iter().collect()
+    // From the moves worked out once for the whole site, in parallel.
+    let moves: Vec<(&u32, &metrics::Moves)> = input.moves().iter().collect();
+    moves
+        .into_par_iter()
+        .map(|(id, m)| (*id, metrics::seats(m, &input.config.train)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// The weeks that have a train: a release dated in them, or an entry on the train at the

@@ -6,10 +6,11 @@ use super::labels::label;
 use super::{ExportInput, FEED_STATUS_CHANGES, OutputFile, url_segment};
 use crate::config::{Config, Language};
 use crate::history::Step;
-use crate::model::Keyword;
+use crate::model::{Entry, Keyword};
 use jiff::civil::Date;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::fmt::Write as _;
 
 /// Escapes text for XML content and attribute values, dropping the characters XML 1.0 cannot
@@ -68,6 +69,7 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
                 .rev()
                 .filter(|s| !s.working_tree)
                 .find_map(step_time)
+                .map(str::to_owned)
         });
         let updated = landed.unwrap_or_else(|| day_start(r.date, input.config));
         let link = format!("{base}releases/{}/", url_segment(&r.id));
@@ -89,51 +91,65 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
         });
     }
 
-    let mut changes = Vec::new();
+    // Every status change as a light key (newest first, then by entry, later step first), of
+    // which only the newest are made into items.
+    let mut keys: Vec<ChangeKey> = Vec::new();
     for e in &input.ledger.entries {
         let Some(t) = input.history.of(&e.doc.path) else {
             continue;
         };
         for (i, s) in t.steps.iter().enumerate() {
-            if s.working_tree {
+            if s.working_tree || !s.changes.iter().any(|c| c.field == "status") {
                 continue;
             }
-            let Some(c) = s.changes.iter().find(|c| c.field == "status") else {
-                continue;
-            };
             let Some(updated) = step_time(s) else {
                 continue;
             };
-            let to = json_text(&c.to);
-            let title = match c.from.as_str() {
-                Some(from) => format!("#{} {}: {from} → {to}", e.id, e.title),
-                None => format!("#{} {}: {to}", e.id, e.title),
-            };
-            let link = format!("{base}entries/{}/", e.id);
-            let message = s.message.lines().next().unwrap_or("").trim();
-            let summary = [s.author.as_str(), &updated, message]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
-            changes.push(FeedItem {
-                secs: secs_of(&updated),
-                rank: (1, format!("{:010}/{:06}", e.id, usize::MAX - i)),
-                title,
-                id: format!(
-                    "{link}#{}",
-                    if s.commit.is_empty() {
-                        &s.landed_commit
-                    } else {
-                        &s.commit
-                    }
-                ),
-                link,
-                updated,
-                author: Some(s.author.clone()).filter(|a| !a.is_empty()),
-                summary,
-            });
+            let secs = secs_of(updated);
+            keys.push((Reverse(secs), e.id, Reverse(i), e, s));
         }
+    }
+    let order = |a: &ChangeKey, b: &ChangeKey| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2));
+    if keys.len() > FEED_STATUS_CHANGES {
+        keys.select_nth_unstable_by(FEED_STATUS_CHANGES, order);
+        keys.truncate(FEED_STATUS_CHANGES);
+    }
+    keys.sort_by(order);
+    let mut changes = Vec::with_capacity(keys.len());
+    for (_, _, Reverse(i), e, s) in keys {
+        let Some(c) = s.changes.iter().find(|c| c.field == "status") else {
+            continue;
+        };
+        let updated = step_time(s).unwrap_or_default().to_owned();
+        let to = json_text(&c.to);
+        let title = match c.from.as_str() {
+            Some(from) => format!("#{} {}: {from} → {to}", e.id, e.title),
+            None => format!("#{} {}: {to}", e.id, e.title),
+        };
+        let link = format!("{base}entries/{}/", e.id);
+        let message = s.message.lines().next().unwrap_or("").trim();
+        let summary = [s.author.as_str(), &updated, message]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        changes.push(FeedItem {
+            secs: secs_of(&updated),
+            rank: (1, format!("{:010}/{:06}", e.id, usize::MAX - i)),
+            title,
+            id: format!(
+                "{link}#{}",
+                if s.commit.is_empty() {
+                    &s.landed_commit
+                } else {
+                    &s.commit
+                }
+            ),
+            link,
+            updated,
+            author: Some(s.author.clone()).filter(|a| !a.is_empty()),
+            summary,
+        });
     }
     let newest_first =
         |a: &FeedItem, b: &FeedItem| b.secs.cmp(&a.secs).then_with(|| a.rank.cmp(&b.rank));
@@ -189,11 +205,14 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
 
 /// When a step reached HEAD's line: its landing time, else its own time; `None` when neither
 /// is a valid RFC 3339 time.
-fn step_time(s: &Step) -> Option<String> {
+/// A status change to put in the feed: newest first, then by entry id, the later step first.
+type ChangeKey<'a> = (Reverse<i64>, u32, Reverse<usize>, &'a Entry, &'a Step);
+
+fn step_time(s: &Step) -> Option<&str> {
     [&s.landed_time, &s.time]
         .into_iter()
         .find(|t| t.parse::<jiff::Timestamp>().is_ok())
-        .cloned()
+        .map(String::as_str)
 }
 
 /// Midnight of `date` in the train's time zone, RFC 3339.
@@ -302,6 +321,53 @@ mod tests {
         let ids: std::collections::BTreeSet<String> =
             entries.iter().map(|e| child(*e, "id").unwrap()).collect();
         assert_eq!(ids.len(), 3, "entry ids are unique");
+    }
+
+    #[test]
+    fn only_the_newest_status_changes_are_fed_newest_first() {
+        use crate::history::facts::status_step;
+        let config = config(Language::En);
+        let mut ledger = crate::model::Ledger::default();
+        let mut history = History::default();
+        // 150 entries, two moves each; entries 1-10 move at the same times as 11-20.
+        for id in 1..=150u32 {
+            let e = entry(id, "t", crate::model::Status::Sit, "");
+            let t = |h: u32| format!("2019-03-{:02}T{:02}:00:00+08:00", 1 + (id % 10), h);
+            let steps = vec![
+                status_step(&t(9), Some("developing"), "submitted"),
+                status_step(&t(10), Some("submitted"), "sit"),
+            ];
+            let path = e.doc.path.clone();
+            history.files.insert(
+                path.clone(),
+                crate::history::Timeline {
+                    path,
+                    deleted: false,
+                    steps,
+                },
+            );
+            ledger.entries.push(e);
+        }
+        let input = ExportInput {
+            config: &config,
+            ledger: &ledger,
+            history: &history,
+            generated_at: None,
+            base_url: "/",
+        };
+        let text = String::from_utf8(feed_atom(&input).bytes).unwrap();
+        let titles: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("<title>#"))
+            .collect();
+        assert_eq!(titles.len(), FEED_STATUS_CHANGES);
+        // Newest first (the day is 1 + id % 10), then by id.
+        assert_eq!(titles[0], "9 t: submitted → sit</title>");
+        assert_eq!(titles[1], "19 t: submitted → sit</title>");
+        assert_eq!(titles[14], "149 t: submitted → sit</title>");
+        assert_eq!(titles[15], "9 t: developing → submitted</title>");
+        assert_eq!(titles[30], "8 t: submitted → sit</title>");
+        assert_eq!(titles[99], "96 t: submitted → sit</title>");
     }
 
     #[test]
