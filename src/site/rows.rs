@@ -18,6 +18,8 @@ pub struct Rows<'a> {
     train: &'a Train,
     /// By position in `ledger.entries`.
     rows: Vec<minijinja::Value>,
+    /// A hash of each row, by position: what a page that lists entries is made of.
+    hashes: Vec<u128>,
     /// Positions of each release's entries, by id.
     of_release: HashMap<&'a str, Vec<usize>>,
     /// Positions of each requirement's entries, by id.
@@ -28,13 +30,17 @@ impl<'a> Rows<'a> {
     /// The rows of every entry of `ledger` (in parallel).
     pub fn new(ledger: &'a Ledger, today: Option<Date>, train: &'a Train) -> Rows<'a> {
         use rayon::prelude::*;
-        let rows = ledger
+        let (rows, hashes) = ledger
             .entries
             .par_iter()
             .map(|e| {
-                minijinja::Value::from(minijinja::value::Serde(entry_view(e, ledger, today, train)))
+                let row = minijinja::Value::from(minijinja::value::Serde(entry_view(
+                    e, ledger, today, train,
+                )));
+                let hash = super::pages::hash_of(&row);
+                (row, hash)
             })
-            .collect();
+            .unzip();
         let mut of_release: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut of_requirement: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, e) in ledger.entries.iter().enumerate() {
@@ -50,6 +56,7 @@ impl<'a> Rows<'a> {
             today,
             train,
             rows,
+            hashes,
             of_release,
             of_requirement,
         }
@@ -57,18 +64,37 @@ impl<'a> Rows<'a> {
 
     /// The row of `e` (made on the spot if `e` is not an entry of the ledger).
     pub fn of(&self, e: &Entry) -> minijinja::Value {
-        let entries = &self.ledger.entries;
-        let at = (std::ptr::from_ref(e) as usize).wrapping_sub(entries.as_ptr() as usize)
-            / std::mem::size_of::<Entry>().max(1);
-        match (entries.get(at), self.rows.get(at)) {
-            (Some(x), Some(row)) if std::ptr::eq(x, e) => row.clone(),
-            _ => minijinja::Value::from(minijinja::value::Serde(entry_view(
+        match self.position(e).and_then(|at| self.rows.get(at)) {
+            Some(row) => row.clone(),
+            None => minijinja::Value::from(minijinja::value::Serde(entry_view(
                 e,
                 self.ledger,
                 self.today,
                 self.train,
             ))),
         }
+    }
+
+    /// Where `e` stands in `ledger.entries`, if it is one of them.
+    fn position(&self, e: &Entry) -> Option<usize> {
+        let entries = &self.ledger.entries;
+        let at = (std::ptr::from_ref(e) as usize).wrapping_sub(entries.as_ptr() as usize)
+            / std::mem::size_of::<Entry>().max(1);
+        entries.get(at).filter(|x| std::ptr::eq(*x, e)).map(|_| at)
+    }
+
+    /// A hash of the row of `e` (see [`Rows::of`]).
+    pub fn hash(&self, e: &Entry) -> u128 {
+        match self.position(e).and_then(|at| self.hashes.get(at)) {
+            Some(h) => *h,
+            None => super::pages::hash_of(&self.of(e)),
+        }
+    }
+
+    /// A hash of the rows of `entries`, in order: what [`Rows::list`] makes of them.
+    pub fn hash_list<'b>(&self, entries: impl IntoIterator<Item = &'b Entry>) -> u128 {
+        let hashes: Vec<u128> = entries.into_iter().map(|e| self.hash(e)).collect();
+        super::pages::hash_of(&hashes)
     }
 
     /// The rows of `entries`, as one list.

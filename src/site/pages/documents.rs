@@ -8,12 +8,11 @@ pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     // Each page renders its Markdown while its values are built: in parallel, and only when
     // the page is not kept from the last build.
     input.ledger.entries.iter().map(|e| job(move || {
-        let row = site.rows.of(e);
         let sql: Vec<(&String, Option<String>)> =
             e.sql_scripts.iter().map(|p| (p, (input.read)(p))).collect();
         let timeline = input.history.of(&e.doc.path);
         // Everything the values below are made of (the configuration is in every page's hash).
-        let inputs = hash_of(&(&row, &e.doc.path, &e.body, md.links(), &sql, &e.related_systems, timeline));
+        let inputs = hash_of(&(site.rows.hash(e), &e.doc.path, &e.body, md.links(), &sql, &e.related_systems, timeline));
         let path = format!("{}index.html", views::entry_url(e.id));
         Page::later(path, "entry.html", "ledger", inputs, move || {
             let sql: Vec<_> = sql
@@ -29,7 +28,7 @@ pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 })
                 .collect();
             minijinja::context! {
-                e => row,
+                e => site.rows.of(e),
                 body => Value::from_safe_string(md.render(&e.doc.path, &e.body)),
                 sql => sql,
                 related => Value::from(Serde(related)),
@@ -54,21 +53,34 @@ pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     })];
     for r in &l.requirements {
         pages.push(job(move || {
-        let entries = site.rows.list(site.rows.entries_of_requirement(&r.id));
-        let data = minijinja::context! {
-            r => Value::from(Serde(r)),
-            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
-            entries => entries,
-            system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
-            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
-        };
-        Page::new(
-            format!("{}index.html", views::requirement_url(&r.id)),
-            "requirement.html",
-            "requirements",
-            data,
-        )
-        .reusable()
+            let value = Value::from(Serde(r));
+            let entries = site.rows.entries_of_requirement(&r.id);
+            let timeline = input.history.of(&r.doc.path);
+            // Everything the values below are made of (the configuration is in every page's hash).
+            let inputs = hash_of(&(
+                &value,
+                site.rows.hash_list(entries.iter().copied()),
+                &r.doc.path,
+                &r.body,
+                md.links(),
+                timeline,
+            ));
+            let path = format!("{}index.html", views::requirement_url(&r.id));
+            Page::later(
+                path,
+                "requirement.html",
+                "requirements",
+                inputs,
+                move || {
+                    minijinja::context! {
+                        r => value,
+                        body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+                        entries => site.rows.list(entries),
+                        system_url => (!r.system.is_empty()).then(|| views::system_url(&r.system)),
+                        timeline => Value::from(Serde(timeline_view(input.config, timeline))),
+                    }
+                },
+            )
         }));
     }
     pages
@@ -93,26 +105,28 @@ pub(super) fn releases<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     })];
     for r in &l.releases {
         pages.push(job(move || {
-        let view = release_view(r, l, input.history, &site.rows);
-        let scripts: Vec<_> = r
-            .data_migration
-            .scripts
-            .iter()
-            .map(|p| minijinja::context! { path => p, html => (input.read)(p).map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
-            .collect();
-        let data = minijinja::context! {
-            r => Value::from(Serde(view)),
-            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
-            scripts => scripts,
-            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
-        };
-        Page::new(
-            format!("{}index.html", views::release_url(&r.id)),
-            "release.html",
-            "releases",
-            data,
-        )
-        .reusable()
+            let view = release_view(r, l, input.history, &site.rows);
+            let scripts: Vec<(&String, Option<String>)> =
+                r.data_migration.scripts.iter().map(|p| (p, (input.read)(p))).collect();
+            let timeline = input.history.of(&r.doc.path);
+            // Everything the values below are made of (the configuration is in every page's
+            // hash): the release, its entries' rows, what the view takes from elsewhere (its
+            // release time from history, its runbook), its SQL scripts and its body.
+            let entries = site.rows.hash_list(site.rows.entries_of_release(&r.id));
+            let inputs = hash_of(&(Value::from(Serde(r)), entries, (&view.released_at, &view.released_by, &view.runbook_url), &scripts, &r.doc.path, &r.body, md.links(), timeline));
+            let path = format!("{}index.html", views::release_url(&r.id));
+            Page::later(path, "release.html", "releases", inputs, move || {
+                let scripts: Vec<_> = scripts
+                    .into_iter()
+                    .map(|(path, text)| minijinja::context! { path => path, html => text.map(|s| Value::from_safe_string(crate::site::sql::highlight(&s))) })
+                    .collect();
+                minijinja::context! {
+                    r => Value::from(Serde(view)),
+                    body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+                    scripts => scripts,
+                    timeline => Value::from(Serde(timeline_view(input.config, timeline))),
+                }
+            })
         }));
     }
     pages

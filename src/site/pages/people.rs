@@ -3,13 +3,11 @@
 use super::*;
 
 /// The entries of a system: its own and those that name it as related.
-fn of_system<'a>(
-    l: &'a crate::model::Ledger,
-    name: &'a str,
-) -> impl Iterator<Item = &'a crate::model::Entry> + 'a {
+fn of_system<'a>(l: &'a crate::model::Ledger, name: &str) -> Vec<&'a crate::model::Entry> {
     l.entries
         .iter()
-        .filter(move |e| e.system == name || e.related_systems.iter().any(|s| s == name))
+        .filter(|e| e.system == name || e.related_systems.iter().any(|s| s == name))
+        .collect()
 }
 
 pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
@@ -53,21 +51,21 @@ pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     }));
     for name in names {
         pages.push(job(move || {
-            let def = input.config.system(&name);
-            let entries = site.rows.list(of_system(l, &name));
-            let data = minijinja::context! {
-                name => name.clone(),
-                owner => def.map(|d| d.owner.clone()),
-                owner_url => def.filter(|d| !d.owner.is_empty()).map(|d| views::person_url(&d.owner)),
-                subsystems => def.map(|d| d.subsystems.clone()).unwrap_or_default(),
-                entries => entries,
-            };
-            Page::new(
-                format!("{}index.html", views::system_url(&name)),
-                "system.html",
-                "systems",
-                data,
-            )
+            let entries = of_system(l, &name);
+            // What the page is made of: its name, its entries' rows and the configuration
+            // (which is in every page's hash).
+            let inputs = hash_of(&(&name, site.rows.hash_list(entries.iter().copied())));
+            let path = format!("{}index.html", views::system_url(&name));
+            Page::later(path, "system.html", "systems", inputs, move || {
+                let def = input.config.system(&name);
+                minijinja::context! {
+                    name => name.clone(),
+                    owner => def.map(|d| d.owner.clone()),
+                    owner_url => def.filter(|d| !d.owner.is_empty()).map(|d| views::person_url(&d.owner)),
+                    subsystems => def.map(|d| d.subsystems.clone()).unwrap_or_default(),
+                    entries => site.rows.list(entries),
+                }
+            })
         }));
     }
     pages
@@ -139,19 +137,20 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 .chain(&test)
                 .filter(|e| views::is_late(e, input.today, &input.config.train))
                 .count();
-            let data = minijinja::context! {
-                name => name,
-                tech => site.rows.list(tech),
-                test => site.rows.list(test),
-                proposed => site.rows.list(proposed),
-                late => late,
-            };
-            Page::new(
-                format!("people/{seg}/index.html"),
-                "person.html",
-                "people",
-                data,
-            )
+            // What the page is made of: the name, the rows of the three lists and the count.
+            let rows = &site.rows;
+            let lists = [&tech, &test, &proposed].map(|x| rows.hash_list(x.iter().copied()));
+            let inputs = hash_of(&(&name, lists, late));
+            let path = format!("people/{seg}/index.html");
+            Page::later(path, "person.html", "people", inputs, move || {
+                minijinja::context! {
+                    name => name,
+                    tech => rows.list(tech),
+                    test => rows.list(test),
+                    proposed => rows.list(proposed),
+                    late => late,
+                }
+            })
         }));
     }
     pages
