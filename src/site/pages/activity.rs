@@ -26,9 +26,9 @@ pub struct Activity {
 }
 
 pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
+    use crate::history::facts::{Transition, transitions};
     let lang = input.config.language;
-    let mut out = Vec::new();
-    let docs = input
+    let docs: Vec<(&String, Link)> = input
         .ledger
         .entries
         .iter()
@@ -49,22 +49,36 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
                     url: views::release_url(&r.id),
                 },
             )
-        }));
-    for (path, link) in docs {
-        let Some(t) = input.history.of(path) else {
-            continue;
-        };
-        let is_release = path.starts_with("content/releases/");
-        for tr in crate::history::facts::transitions(t)
-            .into_iter()
-            .filter(|tr| !tr.working_tree)
-        {
-            let kind = if is_release {
+        }))
+        .collect();
+    // Every landed move with its document, of which only the newest `max` are made into
+    // items: newest first (by landing time, then commit and page, descending).
+    let mut moves: Vec<(usize, Transition)> = Vec::new();
+    for (i, (path, _)) in docs.iter().enumerate() {
+        if let Some(t) = input.history.of(path) {
+            let landed = transitions(t).into_iter().filter(|tr| !tr.working_tree);
+            moves.extend(landed.map(|tr| (i, tr)));
+        }
+    }
+    let url = |i: usize| docs[i].1.url.as_str();
+    let newest_first = |a: &(usize, Transition), b: &(usize, Transition)| {
+        (b.1.landed_time, b.1.commit, url(b.0)).cmp(&(a.1.landed_time, a.1.commit, url(a.0)))
+    };
+    if moves.len() > max {
+        moves.select_nth_unstable_by(max, newest_first);
+        moves.truncate(max);
+    }
+    moves.sort_by(newest_first);
+    moves
+        .into_iter()
+        .map(|(i, tr)| {
+            let (path, link) = &docs[i];
+            let kind = if path.starts_with("content/releases/") {
                 "release_status"
             } else {
                 "status"
             };
-            out.push(Activity {
+            Activity {
                 local: views::local_time(input.config, tr.landed_time),
                 time: tr.landed_time.to_owned(),
                 author: tr.author.to_owned(),
@@ -75,12 +89,9 @@ pub(super) fn activity(input: &SiteInput, max: usize) -> Vec<Activity> {
                     .unwrap_or_default(),
                 to: crate::site::i18n::value(lang, kind, tr.to).to_owned(),
                 commit: tr.commit.to_owned(),
-            });
-        }
-    }
-    out.sort_by(|a, b| (&b.time, &b.commit, &b.what.url).cmp(&(&a.time, &a.commit, &a.what.url)));
-    out.truncate(max);
-    out
+            }
+        })
+        .collect()
 }
 
 pub(super) fn history<'a>(site: &Site) -> Page<'a> {
