@@ -348,14 +348,7 @@ mod tests {
             );
             ledger.entries.push(e);
         }
-        let input = ExportInput {
-            config: &config,
-            ledger: &ledger,
-            history: &history,
-            generated_at: None,
-            base_url: "/",
-        };
-        let text = String::from_utf8(feed_atom(&input).bytes).unwrap();
+        let text = String::from_utf8(feed_atom(&bare(&config, &ledger, &history)).bytes).unwrap();
         let titles: Vec<&str> = text
             .lines()
             .filter_map(|l| l.trim().strip_prefix("<title>#"))

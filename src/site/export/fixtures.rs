@@ -246,6 +246,21 @@ pub(super) fn with<R>(language: Language, f: impl FnOnce(&ExportInput) -> R) -> 
     })
 }
 
+/// An input of `ledger` and `history` without a generation time, under `/`.
+pub(super) fn bare<'a>(
+    config: &'a Config,
+    ledger: &'a Ledger,
+    history: &'a History,
+) -> ExportInput<'a> {
+    ExportInput {
+        config,
+        ledger,
+        history,
+        generated_at: None,
+        base_url: "/",
+    }
+}
+
 pub(super) fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("BOM");
     csv::ReaderBuilder::new()

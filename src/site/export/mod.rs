@@ -222,7 +222,7 @@ fn url_segment(s: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::config::Language;
-    use crate::site::export::fixtures::{config, read_csv, with};
+    use crate::site::export::fixtures::{bare, config, read_csv, with};
 
     #[test]
     fn deterministic_bytes() {
@@ -251,14 +251,7 @@ mod tests {
         let config = config(Language::ZhCn);
         let ledger = Ledger::default();
         let history = History::default();
-        let input = ExportInput {
-            config: &config,
-            ledger: &ledger,
-            history: &history,
-            generated_at: None,
-            base_url: "/",
-        };
-        let files = all(&input).unwrap();
+        let files = all(&bare(&config, &ledger, &history)).unwrap();
         assert_eq!(files.len(), 5);
         assert_eq!(read_csv(&files[0].bytes).len(), 1);
     }
