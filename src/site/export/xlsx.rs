@@ -42,7 +42,7 @@ fn xlsx_bytes(input: &ExportInput) -> Result<Vec<u8>, XlsxError> {
     let wrap = plain.clone().set_text_wrap();
     let date = plain.clone().set_num_format("yyyy-mm-dd");
 
-    let ws = wb.add_worksheet_with_constant_memory()?;
+    let ws = wb.add_worksheet();
     ws.set_name(if lang == Language::ZhCn {
         "台帐"
     } else {
