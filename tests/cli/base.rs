@@ -20,6 +20,23 @@ fn entry1(status: &str, extra: &str) -> String {
 const SIT_PASSED: &str = "tests:\n  sit: {result: pass, date: 2019-03-05, by: 王测}\n";
 const SIT_UAT_PASSED: &str = "tests:\n  sit: {result: pass, date: 2019-03-05, by: 王测}\n  uat: {result: pass, date: 2019-03-06, by: 王测}\n";
 
+/// `main` with entry 1 and its release released, and the branch `pr` checked out from it; and
+/// the released entry's text.
+fn released_on_a_branch() -> (Ledger, String) {
+    let released_entry = entry1(
+        "released",
+        "test_opinion: 测试通过，同意上线\ntests:\n  sit: {result: pass}\n  uat: {result: pass}\n  preprod: {result: pass}\n",
+    );
+    let released_release =
+        MINIMAL_RELEASE.replace("status: planning\n", "status: released\napprover: 张总\n");
+    let l = Ledger::minimal()
+        .file(MINIMAL_ENTRY_PATH, &released_entry)
+        .file(MINIMAL_RELEASE_PATH, &released_release)
+        .commit("released")
+        .checkout("pr");
+    (l, released_entry)
+}
+
 /// `main` with entry 1 at `sit`, and the branch `pr` checked out from it.
 fn at_sit_on_a_branch() -> Ledger {
     Ledger::minimal()
@@ -240,17 +257,7 @@ fn an_id_taken_on_main_since_the_branch_started() {
 
 #[test]
 fn a_released_entry_is_edited_only_after_a_rollback() {
-    let released_entry = entry1(
-        "released",
-        "test_opinion: 测试通过，同意上线\ntests:\n  sit: {result: pass}\n  uat: {result: pass}\n  preprod: {result: pass}\n",
-    );
-    let released_release =
-        MINIMAL_RELEASE.replace("status: planning\n", "status: released\napprover: 张总\n");
-    let l = Ledger::minimal()
-        .file(MINIMAL_ENTRY_PATH, &released_entry)
-        .file(MINIMAL_RELEASE_PATH, &released_release)
-        .commit("released")
-        .checkout("pr");
+    let (l, released_entry) = released_on_a_branch();
     assert_eq!(l.run(&["check", "--base", "main"]).0, 0, "nothing changed");
 
     let l = l
@@ -327,17 +334,8 @@ fn a_new_entry_added_past_the_start_of_the_workflow_is_a_warning() {
 
 #[test]
 fn deleting_a_released_entry_is_reported_at_the_top_of_its_file() {
-    let released_entry = entry1(
-        "released",
-        "test_opinion: 测试通过，同意上线\ntests:\n  sit: {result: pass}\n  uat: {result: pass}\n  preprod: {result: pass}\n",
-    );
-    let released_release =
-        MINIMAL_RELEASE.replace("status: planning\n", "status: released\napprover: 张总\n");
-    let l = Ledger::minimal()
-        .file(MINIMAL_ENTRY_PATH, &released_entry)
-        .file(MINIMAL_RELEASE_PATH, &released_release)
-        .commit("released")
-        .checkout("pr")
+    let l = released_on_a_branch()
+        .0
         .remove(MINIMAL_ENTRY_PATH)
         .commit("drop entry 1");
     let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
