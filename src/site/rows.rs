@@ -1,5 +1,6 @@
-//! Each entry's row: its [`EntryView`] as a template value, made once per build and shared by
-//! every page that lists the entry, with the entries of each release and requirement indexed.
+//! Each entry's row: its [`EntryView`] as a template value and a hash of it, made once per
+//! build and shared by every page that lists the entry (the hash is what such a page's
+//! fingerprint is made of), with the entries of each release and requirement indexed.
 
 #[cfg(doc)]
 use super::views::EntryView;

@@ -110,7 +110,7 @@ fn hash(text: &str) -> u128 {
 /// other line indented, blank, a comment, or an item of a block list (`- `); no anchors,
 /// aliases, tags, merge keys, directives or document markers, which could tie keys together.
 /// `None` otherwise.
-pub fn plain_keys(yaml: &str) -> Option<Vec<(u32, &str)>> {
+fn plain_keys(yaml: &str) -> Option<Vec<(u32, &str)>> {
     if yaml.len() > MAX_BYTES || yaml.contains(['&', '*', '!', '\t', '\r']) || yaml.contains("<<") {
         return None;
     }

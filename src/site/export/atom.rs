@@ -116,7 +116,7 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
     }
     keys.sort_by(order);
     let mut changes = Vec::with_capacity(keys.len());
-    for (_, _, Reverse(i), e, s) in keys {
+    for (Reverse(secs), _, Reverse(i), e, s) in keys {
         let Some(c) = s.changes.iter().find(|c| c.field == "status") else {
             continue;
         };
@@ -134,7 +134,7 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
             .collect::<Vec<_>>()
             .join(" · ");
         changes.push(FeedItem {
-            secs: secs_of(&updated),
+            secs,
             rank: (1, format!("{:010}/{:06}", e.id, usize::MAX - i)),
             title,
             id: format!(
@@ -153,8 +153,6 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
     }
     let newest_first =
         |a: &FeedItem, b: &FeedItem| b.secs.cmp(&a.secs).then_with(|| a.rank.cmp(&b.rank));
-    changes.sort_by(newest_first);
-    changes.truncate(FEED_STATUS_CHANGES);
     items.extend(changes);
     items.sort_by(newest_first);
 

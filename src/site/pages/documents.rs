@@ -145,29 +145,33 @@ pub(super) fn runbooks<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Ve
     })];
     for r in &l.runbooks {
         pages.push(job(move || {
-        let path = format!("content/runbooks/{}.md", r.slug);
-        let used_by: Vec<Link> = l
-            .releases
-            .iter()
-            .filter(|rel| rel.runbook.as_deref() == Some(path.as_str()))
-            .map(|rel| Link {
-                text: rel.title.clone(),
-                url: views::release_url(&rel.id),
+            let path = format!("content/runbooks/{}.md", r.slug);
+            let used_by: Vec<Link> = l
+                .releases
+                .iter()
+                .filter(|rel| rel.runbook.as_deref() == Some(path.as_str()))
+                .map(|rel| Link {
+                    text: rel.title.clone(),
+                    url: views::release_url(&rel.id),
+                })
+                .collect();
+            let value = Value::from(Serde(r));
+            let links: Vec<(&str, &str)> = used_by
+                .iter()
+                .map(|u| (u.text.as_str(), u.url.as_str()))
+                .collect();
+            let timeline = input.history.of(&r.doc.path);
+            // Everything the values below are made of (the configuration is in every page's hash).
+            let inputs = hash_of(&(&value, links, &r.doc.path, &r.body, md.links(), timeline));
+            let page = format!("{}index.html", views::runbook_url(&r.slug));
+            Page::later(page, "runbook.html", "runbooks", inputs, move || {
+                minijinja::context! {
+                    r => value,
+                    body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
+                    used_by => Value::from(Serde(used_by)),
+                    timeline => Value::from(Serde(timeline_view(input.config, timeline))),
+                }
             })
-            .collect();
-        let data = minijinja::context! {
-            r => Value::from(Serde(r)),
-            body => Value::from_safe_string(md.render(&r.doc.path, &r.body)),
-            used_by => Value::from(Serde(used_by)),
-            timeline => Value::from(Serde(timeline_view(input.config, input.history.of(&r.doc.path)))),
-        };
-        Page::new(
-            format!("{}index.html", views::runbook_url(&r.slug)),
-            "runbook.html",
-            "runbooks",
-            data,
-        )
-        .reusable()
         }));
     }
     pages

@@ -29,11 +29,10 @@ pub struct Page<'a> {
     pub nav: &'static str,
     /// The page's own values; `root` and `nav` are added by [`Page::context`].
     data: Data<'a>,
-    /// For the page of one document: a hash of everything its values are made of, so a page
-    /// made from the same inputs last time may be kept without building its values or
-    /// rendering it. `None` for a page that lists many entries: it is rendered every time
-    /// (hashing its large context costs about as much as rendering it, and one commit usually
-    /// changes it anyway).
+    /// For the page of one document, system or person: a hash of everything its values are
+    /// made of, so a page made from the same inputs last time may be kept without building its
+    /// values or rendering it. `None` for the other pages (the whole ledger, the trains, the
+    /// dashboard): they are rendered every time, and one commit usually changes them anyway.
     pub inputs: Option<u128>,
 }
 
@@ -54,17 +53,8 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// The page of one document, its inputs hashed from its values: see [`Page::inputs`].
-    fn reusable(self) -> Self {
-        let inputs = match &self.data {
-            Data::Ready(v) => Some(hash_of(v)),
-            Data::Later(_) => self.inputs,
-        };
-        Page { inputs, ..self }
-    }
-
-    /// The page of one document whose values `make` builds from inputs that hash to `inputs`
-    /// (see [`Page::inputs`]), only when the page is rendered.
+    /// A page whose values `make` builds from inputs that hash to `inputs` (see
+    /// [`Page::inputs`]), only when the page is rendered.
     fn later(
         path: String,
         template: &'static str,
