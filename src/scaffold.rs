@@ -218,18 +218,33 @@ pub fn next_weekday(date: Date, day: Weekday) -> Date {
         .unwrap_or(date)
 }
 
-/// An ASCII file-name slug of `title`, or `fallback` when it has no ASCII words (e.g. Chinese).
+/// The longest slug [`slug`] makes, in bytes: with a 10-digit id and `.md`, a file name stays
+/// far below the 255 bytes file systems allow, whatever the title.
+pub const MAX_SLUG: usize = 48;
+
+/// An ASCII file-name slug of `title` (its first six words, at most [`MAX_SLUG`] bytes, a word
+/// cut if it must be), or `fallback` when it has no ASCII words (e.g. Chinese).
 pub fn slug(title: &str, fallback: &str) -> String {
-    let words: Vec<String> = title
+    let mut out = String::new();
+    let words = title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.to_ascii_lowercase())
-        .collect();
-    if words.is_empty() {
+        .take(6);
+    for w in words {
+        let room = MAX_SLUG.saturating_sub(out.len() + usize::from(!out.is_empty()));
+        if room == 0 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        // ASCII only, so any byte count is a char boundary.
+        out.push_str(&w[..w.len().min(room)].to_ascii_lowercase());
+    }
+    if out.is_empty() {
         fallback.to_owned()
     } else {
-        words.join("-")
+        out
     }
 }
 
@@ -385,6 +400,12 @@ mod tests {
             "repayment-file-export"
         );
         assert_eq!(slug("还款文件", "entry"), "entry");
+        assert_eq!(slug(&"a".repeat(300), "entry"), "a".repeat(MAX_SLUG));
+        let long = slug(&"word ".repeat(5).repeat(20), "entry");
+        assert_eq!(long, "word-word-word-word-word-word");
+        let cut = slug(&format!("{} {}", "x".repeat(40), "y".repeat(40)), "entry");
+        assert_eq!(cut, format!("{}-{}", "x".repeat(40), "y".repeat(7)));
+        assert_eq!(cut.len(), MAX_SLUG);
     }
 
     #[test]

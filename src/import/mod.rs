@@ -20,6 +20,7 @@ pub mod columns;
 pub mod read;
 mod row;
 pub mod values;
+mod xlsx;
 
 pub use read::{Cell, Row, Sheet, read};
 

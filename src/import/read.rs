@@ -1,9 +1,11 @@
 //! Reads a spreadsheet file into rows of typed cells, numbered as the spreadsheet shows them:
-//! a `.csv` (UTF-8, with or without a BOM) with the `csv` crate, a `.xlsx` with `calamine`
-//! (real date cells become dates). A file that cannot be read is the tool's failure.
+//! a `.csv` (UTF-8, with or without a BOM) with the `csv` crate, a `.xlsx` through [`super::xlsx`]
+//! (real date cells become dates). A file that cannot be read, or that is past the bounds
+//! import reads within, is the tool's failure.
 
 use crate::error::{Error, Result};
 use jiff::civil::Date;
+use std::io::Read;
 use std::path::Path;
 
 /// One cell's value.
@@ -66,7 +68,7 @@ pub struct Sheet {
     pub file: String,
     /// The column number (1-based) of the first cell of every row.
     pub first_column: u32,
-    /// Every row, blank ones included.
+    /// The rows in order; blank ones may be left out (an xlsx lists only rows with a value).
     pub rows: Vec<Row>,
 }
 
@@ -103,11 +105,30 @@ pub fn read(path: &Path, file: &str, sheet: Option<&str>) -> Result<Sheet> {
                     "{file}: --sheet picks a worksheet of an .xlsx file; a .csv has just one"
                 )));
             }
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let bytes = read_bounded(path, super::xlsx::MAX_FILE_BYTES)?;
             csv_rows(&bytes, file).map_err(|msg| Error::io(path, invalid(msg)))
         }
-        FileKind::Xlsx => xlsx_rows(path, file, sheet),
+        FileKind::Xlsx => super::xlsx::rows(path, file, sheet),
     }
+}
+
+/// The bytes of `path`, refused when there are more than `max`.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > max {
+        return Err(Error::io(
+            path,
+            invalid(format!(
+                "the file is larger than {} MB, the most import reads: import the ledger in parts",
+                max >> 20
+            )),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn invalid(msg: String) -> std::io::Error {
@@ -164,73 +185,6 @@ pub fn csv_rows(bytes: &[u8], file: &str) -> std::result::Result<Sheet, String> 
         first_column: 1,
         rows,
     })
-}
-
-fn xlsx_rows(path: &Path, file: &str, sheet: Option<&str>) -> Result<Sheet> {
-    use calamine::{Reader, Xlsx, open_workbook};
-    let mut wb: Xlsx<_> = open_workbook(path)
-        .map_err(|e| Error::io(path, invalid(format!("not a readable .xlsx file: {e}"))))?;
-    let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
-            let hint = crate::diag::did_you_mean(s, names.iter().map(String::as_str))
-                .map(|n| format!("did you mean `{n}`? "))
-                .unwrap_or_default();
-            Error::Usage(format!(
-                "{file}: no worksheet is named `{s}`; {hint}the worksheets are: {}",
-                names.join(", ")
-            ))
-        })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::io(path, invalid("the workbook has no worksheet".into())))?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        Error::io(
-            path,
-            invalid(format!("cannot read worksheet `{name}`: {e}")),
-        )
-    })?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            number: first_row + i as u32 + 1,
-            cells: cells.iter().map(xlsx_cell).collect(),
-        })
-        .collect();
-    Ok(Sheet {
-        file: file.to_owned(),
-        first_column: first_col + 1,
-        rows,
-    })
-}
-
-fn xlsx_cell(d: &calamine::Data) -> Cell {
-    use calamine::Data;
-    match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            match Date::new(y as i16, m as i8, d as i8) {
-                Ok(date) => Cell::Date(date),
-                Err(_) => Cell::Error(format!("{y:04}-{m:02}-{d:02} (not a real day)")),
-            }
-        }
-        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::DateTimeIso(s) => match s.get(..10).and_then(|d| d.parse::<Date>().ok()) {
-            Some(date) => Cell::Date(date),
-            None => Cell::Text(s.clone()),
-        },
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
-    }
 }
 
 #[cfg(test)]
