@@ -8,7 +8,7 @@ pub use keyword::{
     Category, Env, Keyword, Priority, ReleaseStatus, RequirementStatus, Status, Strategy,
     TestResult,
 };
-pub use status::is_allowed_move;
+pub use status::{is_allowed_move, is_allowed_resume};
 
 use crate::diag::Pos;
 use jiff::civil::Date;
