@@ -216,3 +216,62 @@ fn cross_field_rules_run_on_the_keys_that_parsed() {
         "{out}"
     );
 }
+
+/// The paths of a commit's tree, for the rules that ask whether a referenced file exists.
+struct AtCommit(std::collections::BTreeSet<String>);
+
+impl opsledger::check::RepoFiles for AtCommit {
+    fn state(&self, path: &str) -> opsledger::check::PathState {
+        if self.0.contains(path) {
+            opsledger::check::PathState::File
+        } else {
+            opsledger::check::PathState::Missing
+        }
+    }
+}
+
+#[test]
+fn every_first_parent_commit_of_the_demo_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = opsledger::demo::script().unwrap();
+    opsledger::demo::replay(dir.path(), &script).unwrap();
+    let repo = opsledger::git::Repo::open(dir.path()).unwrap().unwrap();
+    let git = crate::harness::open_repo(dir.path());
+    let mut at = Some(git.head().unwrap().peel_to_commit().unwrap());
+    let (mut commits, mut failures) = (0, Vec::new());
+    while let Some(c) = at {
+        let mut paths = std::collections::BTreeSet::new();
+        c.tree()
+            .unwrap()
+            .walk(git2::TreeWalkMode::PreOrder, |root, e| {
+                if e.kind() == Some(git2::ObjectType::Blob) {
+                    paths.insert(format!("{root}{}", e.name().unwrap()));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        let id = c.id().to_string();
+        let loaded = opsledger::load::load_at(&repo, &id).unwrap();
+        let mut diags = loaded.diagnostics.clone();
+        diags.extend(opsledger::check::check(
+            &loaded.config,
+            &loaded.ledger,
+            &AtCommit(paths),
+        ));
+        for d in diags {
+            failures.push(format!(
+                "{} {:?}: {} {}:{} {}",
+                &id[..7],
+                c.summary().ok().flatten().unwrap_or(""),
+                d.code.as_str(),
+                d.file,
+                d.line,
+                d.message
+            ));
+        }
+        commits += 1;
+        at = c.parent(0).ok();
+    }
+    assert!(commits > 40, "{commits} first-parent commits");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
