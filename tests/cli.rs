@@ -37,3 +37,6 @@ mod serve;
 
 #[path = "cli/import_bounds.rs"]
 mod import_bounds;
+
+#[path = "cli/workflow.rs"]
+mod workflow;

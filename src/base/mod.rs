@@ -14,6 +14,7 @@
 //!
 //! This file holds the inputs and [`check`]; each rule has its own file (`moves` E0601, `ids`
 //! E0602, `released` E0603), the diff data its own (`diff`), and so does rendering (`render`).
+//! [`track()`] reads the moves from the mined history.
 
 mod diff;
 mod ids;
@@ -22,23 +23,29 @@ mod released;
 mod render;
 #[cfg(test)]
 mod tests;
+mod track;
 
 use crate::diag::{self, Diagnostic};
 use crate::history::{Fields, flatten};
-use crate::model::Ledger;
+use crate::model::{Ledger, Status};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 pub use diff::{
     Counts, DocRef, Edited, LedgerDiff, ReleaseChange, Renamed, SqlChange, StatusMove, diff,
 };
 pub use render::{Compared, json, markdown};
+pub use track::{Track, track};
 
 /// One status change made by one commit between the merge base and HEAD.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// The file's path at HEAD (renames followed).
     pub path: String,
+    /// The entry's id in the version the commit made (none for other documents): an entry is
+    /// followed by its id across deletions, re-adds and renames.
+    pub entry: Option<u32>,
     /// The status before; `None` when the commit created the file.
     pub from: Option<String>,
     pub to: String,
@@ -58,8 +65,11 @@ pub struct Versions<'a> {
     pub upstream: &'a Ledger,
     /// The ledger being checked.
     pub head: &'a Ledger,
-    /// The status moves of the commits in merge-base..HEAD, oldest first for each file.
+    /// The status moves of the commits in merge-base..HEAD, in commit order.
     pub moves: &'a [Move],
+    /// For each entry on hold at the merge base, the status it was put on hold from (`None`:
+    /// added on hold), as [`Track::held`]; an entry not listed may leave on-hold for any stage.
+    pub held: &'a BTreeMap<u32, Option<Status>>,
 }
 
 /// Every problem of the change; sorted.

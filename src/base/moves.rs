@@ -1,51 +1,161 @@
 //! Rule E0601 (`SkippedStage`) of `check --base`: each entry's status path from the merge base,
-//! through each commit's move, to now must follow the workflow, one stage at a time. An entry
+//! through each commit's move, to now must follow the workflow, one stage at a time; the entry
+//! is its id (a file added again goes on from the id's last status), and leaving on-hold goes
+//! back to where it was put on hold, or earlier. An entry
 //! added since the merge base further on than `registered`, `developing`, `on-hold` or `closed`
 //! is warning W0604 (an import does that; anything else should not). Must not
 //! judge anything but status moves, nor read git (the moves come in [`Versions`]).
 
 use super::{Move, Versions, short};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Doc, Keyword, Status, is_allowed_move};
+use crate::model::{Doc, Keyword, Status, is_allowed_move, is_allowed_resume};
+
+/// Where an entry stands on its way: its status, and while it is on hold where it was put on
+/// hold from (`None`: not known; `Some(None)`: added on hold).
+#[derive(Clone, Copy)]
+struct At<'m> {
+    status: Status,
+    held: Option<Option<Status>>,
+    /// The move that brought it here; `None` for the merge base.
+    last: Option<&'m Move>,
+}
 
 /// Each entry's path from its status at the merge base, through each commit's move, to its
-/// status now: every step must be allowed by the workflow.
+/// status now: every step must be allowed by the workflow. The entry is followed by its id, so
+/// a file added again (or renamed beyond git's recognition) continues from the last status the
+/// id had, and leaving on-hold is judged against where it was put on hold.
 pub(super) fn status_moves(v: &Versions, out: &mut Vec<Diagnostic>) {
     for e in &v.head.entries {
-        let mut prev = v.merge_base.entry(e.id).map(|b| (b.status, None::<&Move>));
-        let added = prev.is_none();
-        for m in v.moves.iter().filter(|m| m.path == e.doc.path) {
+        let base = v.merge_base.entry(e.id);
+        let mut at = base.map(|b| At {
+            status: b.status,
+            held: v
+                .held
+                .get(&e.id)
+                .copied()
+                .filter(|_| b.status == Status::OnHold),
+            last: None,
+        });
+        for m in v.moves.iter().filter(|m| m.entry == Some(e.id)) {
             let Some(to) = Status::parse(&m.to) else {
                 continue;
             };
-            let when = || format!("in commit {} ({})", short(&m.commit), m.author);
-            match m.from.as_deref().and_then(Status::parse) {
-                Some(from) if !is_allowed_move(from, to) => {
-                    out.push(bad_move(e.id, &e.doc, from, to, &when()));
+            let commit = format!("in commit {} ({})", short(&m.commit), m.author);
+            let (judged, when) = match (m.from.as_deref().and_then(Status::parse), at) {
+                (Some(from), _) => {
+                    let held = at.filter(|a| a.status == from).and_then(|a| a.held);
+                    let a = At {
+                        status: from,
+                        held,
+                        last: None,
+                    };
+                    (Some(a), commit)
                 }
-                None if added && prev.is_none() && !is_allowed_move(Status::Registered, to) => {
-                    out.push(bad_start(e.id, &e.doc, to, &when()));
+                // The commit added the file: an id the ledger had before goes on from there.
+                (None, Some(a)) => (Some(a), format!("{commit}, which added it again")),
+                (None, None) => {
+                    if !is_allowed_move(Status::Registered, to) {
+                        out.push(bad_start(e.id, &e.doc, to, &commit));
+                    }
+                    (None, commit)
                 }
-                _ => {}
+            };
+            if let Some(a) = judged {
+                out.extend(judge(e.id, &e.doc, a, to, &when));
             }
-            prev = Some((to, Some(m)));
+            at = Some(advance(judged, to, m));
         }
-        match prev {
-            Some((from, last)) if from != e.status && !is_allowed_move(from, e.status) => {
-                let when = match last {
+        match at {
+            Some(a) if a.status != e.status => {
+                let when = match a.last {
                     Some(m) => format!("after commit {}", short(&m.commit)),
                     None => format!("since `{}`", v.base_ref),
                 };
-                out.push(bad_move(e.id, &e.doc, from, e.status, &when));
+                out.extend(judge(e.id, &e.doc, a, e.status, &when));
             }
             // Added without a commit that shows it (not committed yet).
-            None if added && !is_allowed_move(Status::Registered, e.status) => {
+            None if !is_allowed_move(Status::Registered, e.status) => {
                 let when = format!("since `{}`", v.base_ref);
                 out.push(bad_start(e.id, &e.doc, e.status, &when));
             }
             _ => {}
         }
     }
+}
+
+/// Where a move to `to` from `from` (none: the entry is new) leaves the entry.
+fn advance<'m>(from: Option<At<'m>>, to: Status, m: &'m Move) -> At<'m> {
+    let held = match from {
+        _ if to != Status::OnHold => None,
+        Some(a) if a.status == Status::OnHold => a.held,
+        Some(a) => Some(Some(a.status)),
+        None => Some(None),
+    };
+    At {
+        status: to,
+        held,
+        last: Some(m),
+    }
+}
+
+/// The problem with moving from `at` to `to`, if the workflow does not allow it.
+fn judge(id: u32, doc: &Doc, at: At, to: Status, when: &str) -> Option<Diagnostic> {
+    match at.held {
+        Some(held) if at.status == Status::OnHold => {
+            (!is_allowed_resume(held, to)).then(|| bad_resume(id, doc, held, to, when))
+        }
+        _ => (!is_allowed_move(at.status, to)).then(|| bad_move(id, doc, at.status, to, when)),
+    }
+}
+
+/// An entry taken off hold further on than where it was put on hold (`None`: added on hold).
+fn bad_resume(id: u32, doc: &Doc, held: Option<Status>, to: Status, when: &str) -> Diagnostic {
+    let (what, help) = match held {
+        Some(h) => {
+            let skipped = skipped(h, to);
+            let mut what = format!("but it was put on hold at `{h}`");
+            let mut help = format!(
+                "an entry leaves on-hold back at the stage it was put on hold from or an earlier \
+                 one (`{h}`)"
+            );
+            if !skipped.is_empty() {
+                let names: Vec<String> = skipped.iter().map(|s| format!("`{s}`")).collect();
+                what.push_str(&format!(", skipping {}", join_with(&names, "and")));
+                let path: Vec<&str> = std::iter::once(h)
+                    .chain(skipped.iter().copied())
+                    .chain(std::iter::once(to))
+                    .map(|s| s.as_str())
+                    .collect();
+                help.push_str(&format!(
+                    ", then moves one stage at a time ({}), each after its test has passed",
+                    path.join(" → ")
+                ));
+            }
+            (what, help)
+        }
+        None => {
+            let starts: Vec<String> = Status::ALL
+                .iter()
+                .filter(|&&s| s.rank().is_some() && is_allowed_move(Status::Registered, s))
+                .map(|s| format!("`{s}`"))
+                .collect();
+            (
+                "but it was added on hold".to_owned(),
+                format!(
+                    "an entry added on hold resumes where a new entry starts ({}), then moves \
+                     one stage at a time, each after its test has passed",
+                    join_with(&starts, "or")
+                ),
+            )
+        }
+    };
+    Diagnostic::new(
+        Code::SkippedStage,
+        &doc.path,
+        doc.locs.of("status"),
+        format!("entry {id} moved from `on-hold` to `{to}` {when}, {what}"),
+    )
+    .with_help(help)
 }
 
 /// An entry added at `to`, further on than a new entry starts.

@@ -32,6 +32,7 @@ const P1: &str = "content/entries/0001-repay.md";
 fn mv(from: &str, to: &str, commit: &str) -> Move {
     Move {
         path: P1.into(),
+        entry: Some(1),
         from: Some(from.into()),
         to: to.into(),
         commit: commit.into(),
@@ -46,6 +47,7 @@ fn run(base: &Ledger, head: &Ledger, moves: &[Move]) -> Vec<Diagnostic> {
         upstream: base,
         head,
         moves,
+        held: &Default::default(),
     })
 }
 
@@ -143,6 +145,7 @@ fn an_id_added_on_both_sides_under_different_names() {
         upstream: &up,
         head: &head,
         moves: &[],
+        held: &Default::default(),
     };
     let d = check(&v);
     assert_eq!(d.len(), 1, "{d:#?}");
@@ -193,6 +196,7 @@ fn a_new_entry_starts_at_the_beginning_of_the_workflow() {
     let added = |status: &str| ledger(&[(P1, &entry(1, "sit", "")), (P2, &entry(2, status, ""))]);
     let created = |to: &str| Move {
         path: P2.into(),
+        entry: Some(2),
         from: None,
         to: to.into(),
         commit: "abcdef1234567".into(),

@@ -1,13 +1,19 @@
-//! The launch plan of each release: the phase ramp and the step dependency graph.
+//! The launch plan of each release: the phase ramp and the step dependency graph (of a release
+//! read in part too, unless those keys failed).
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Ledger, Release, Strategy};
 use std::collections::BTreeMap;
 
 pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
-    for r in &ledger.releases {
-        phases(r, out);
-        steps(r, out);
+    for r in ledger.releases.iter().chain(&ledger.partial.releases) {
+        let doc = &r.doc;
+        if !doc.has_failed("phases") && !doc.has_failed("strategy") {
+            phases(r, out);
+        }
+        if !doc.has_failed("steps") {
+            steps(r, out);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! References and values that need the whole ledger or the config: unique ids, systems,
-//! requirements, releases, paths, date order, SQL scripts.
+//! requirements, releases, paths, date order, SQL scripts. Documents read in part are checked
+//! on the keys that parsed.
 
 use super::{RepoFiles, check_path};
 use crate::config::Config;
@@ -13,19 +14,20 @@ pub(super) fn check(
     files: &dyn RepoFiles,
     out: &mut Vec<Diagnostic>,
 ) {
-    duplicates(
-        ledger.entries.iter().map(|e| (e.id.to_string(), &e.doc)),
-        out,
-    );
-    duplicates(
-        ledger.requirements.iter().map(|r| (r.id.clone(), &r.doc)),
-        out,
-    );
-    duplicates(ledger.releases.iter().map(|r| (r.id.clone(), &r.doc)), out);
+    let partial = &ledger.partial;
+    let entries = || ledger.entries.iter().chain(&partial.entries);
+    let requirements = || ledger.requirements.iter().chain(&partial.requirements);
+    let releases = || ledger.releases.iter().chain(&partial.releases);
+    duplicates(entries().map(|e| (e.id.to_string(), &e.doc)), out);
+    duplicates(requirements().map(|r| (r.id.clone(), &r.doc)), out);
+    duplicates(releases().map(|r| (r.id.clone(), &r.doc)), out);
     let systems: Vec<&str> = config.systems.iter().map(|s| s.name.as_str()).collect();
-    for e in &ledger.entries {
+    for e in entries() {
         let doc = &e.doc;
-        if system(config, &systems, &e.system, doc, "system", out) && !e.subsystem.is_empty() {
+        if !doc.has_failed("system")
+            && system(config, &systems, &e.system, doc, "system", out)
+            && !e.subsystem.is_empty()
+        {
             let subs = &config
                 .system(&e.system)
                 .map(|s| s.subsystems.clone())
@@ -119,19 +121,22 @@ pub(super) fn check(
             .rank()
             .is_some_and(|r| r >= Status::Submitted.rank().unwrap_or(2))
             || e.status == Status::RolledBack;
-        if e.has_sql && e.sql_scripts.is_empty() && submitted {
+        let read = ["status", "has_sql", "sql_scripts"]
+            .iter()
+            .all(|f| !doc.has_failed(f));
+        if e.has_sql && e.sql_scripts.is_empty() && submitted && read {
             out.push(
                 Diagnostic::new(Code::SqlMissing, &doc.path, doc.locs.of("has_sql"), format!("entry {} has SQL but lists no `sql_scripts` and is already `{}`", e.id, e.status))
                     .with_help("list the scripts, e.g. `sql_scripts: [sql/0020_add_table.sql]`, or set `has_sql: false`"),
             );
         }
     }
-    for r in &ledger.requirements {
+    for r in requirements() {
         if !r.system.is_empty() {
             system(config, &systems, &r.system, &r.doc, "system", out);
         }
     }
-    for r in &ledger.releases {
+    for r in releases() {
         for (i, p) in r.data_migration.scripts.iter().enumerate() {
             check_path(
                 p,
@@ -170,14 +175,15 @@ pub(super) fn check(
     }
 }
 
-/// Every document's location and Markdown body.
+/// Every document's location and Markdown body (of those read in part too).
 fn bodies(ledger: &Ledger) -> impl Iterator<Item = (&Doc, &str)> {
-    let e = ledger.entries.iter().map(|x| (&x.doc, x.body.as_str()));
-    let q = ledger
-        .requirements
-        .iter()
-        .map(|x| (&x.doc, x.body.as_str()));
-    let r = ledger.releases.iter().map(|x| (&x.doc, x.body.as_str()));
+    let p = &ledger.partial;
+    let e = ledger.entries.iter().chain(&p.entries);
+    let e = e.map(|x| (&x.doc, x.body.as_str()));
+    let q = ledger.requirements.iter().chain(&p.requirements);
+    let q = q.map(|x| (&x.doc, x.body.as_str()));
+    let r = ledger.releases.iter().chain(&p.releases);
+    let r = r.map(|x| (&x.doc, x.body.as_str()));
     let b = ledger.runbooks.iter().map(|x| (&x.doc, x.body.as_str()));
     e.chain(q).chain(r).chain(b)
 }

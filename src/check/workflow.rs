@@ -1,16 +1,20 @@
 //! The status rules one commit can show (SPEC 2.5): test stages passed, approvals, and what a
-//! released release may hold. Moves between two commits are checked by `check --base`.
+//! released release may hold. Moves between two commits are checked by `check --base`. A
+//! document read in part is judged too, unless a key a rule reads (its status) failed.
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Keyword, Ledger, ReleaseStatus, Status, TestResult};
 
 pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
-    for e in &ledger.entries {
+    let partial = &ledger.partial;
+    let entries =
+        || (ledger.entries.iter().chain(&partial.entries)).filter(|e| !e.doc.has_failed("status"));
+    for e in entries() {
         let doc = &e.doc;
         for &env in e.status.passed_stages() {
             let run = e.tests.get(env);
-            if run.result != TestResult::Pass {
-                let field = format!("tests.{env}.result");
+            let field = format!("tests.{env}.result");
+            if run.result != TestResult::Pass && !doc.has_failed(&field) {
                 let at = doc
                     .locs
                     .get(&field)
@@ -24,11 +28,14 @@ pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
         if !matches!(e.status, Status::Approved | Status::Released) {
             continue;
         }
-        if e.test_opinion.trim().is_empty() {
+        if e.test_opinion.trim().is_empty() && !doc.has_failed("test_opinion") {
             out.push(
                 Diagnostic::new(Code::NoTestOpinion, &doc.path, doc.locs.of("test_opinion"), format!("entry {} is `{}` without a `test_opinion`", e.id, e.status))
                     .with_help("the test lead writes the opinion that goes to the PM, e.g. `test_opinion: 测试通过，同意上线`"),
             );
+        }
+        if doc.has_failed("release") {
+            continue;
         }
         let release = e.release.as_deref().and_then(|id| ledger.release(id));
         match release {
@@ -80,13 +87,13 @@ pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
     }
     let mut by_release: std::collections::BTreeMap<&str, Vec<&crate::model::Entry>> =
         Default::default();
-    for e in &ledger.entries {
+    for e in entries() {
         if let Some(r) = &e.release {
             by_release.entry(r.as_str()).or_default().push(e);
         }
     }
-    for r in &ledger.releases {
-        if r.status != ReleaseStatus::Released {
+    for r in ledger.releases.iter().chain(&partial.releases) {
+        if r.status != ReleaseStatus::Released || r.doc.has_failed("status") {
             continue;
         }
         for e in by_release.get(r.id.as_str()).into_iter().flatten() {

@@ -6,11 +6,10 @@ use crate::base::{self, Move};
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::git::Repo;
-use crate::history::{self, facts};
+use crate::history;
 use crate::load;
 use crate::model::Ledger;
 use crate::report::{self, Format, Summary};
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -128,39 +127,26 @@ pub(super) fn against_base(
     } else {
         load::load_at(&repo, &base_commit)?.ledger
     };
-    let range: HashSet<String> = repo.commits_since(&merge_base)?.into_iter().collect();
-    let moves = if range.is_empty() {
-        Vec::new()
+    let range = repo.commits_since(&merge_base)?;
+    let track = if range.is_empty() {
+        base::Track::default()
     } else {
-        // Only the commits of the range matter, so a shallow clone's partial history will do.
+        // Only the commits of the range matter (and, for an entry on hold at the merge base,
+        // the commit that put it on hold), so a shallow clone's partial history will do.
         let opts = super::history::MineArgs {
             allow_shallow: true,
             ..Default::default()
         }
         .options(dir, super::history::WalkerArg::Auto);
-        let h = history::mine(dir, &repo, &opts)?;
-        let mut moves = Vec::new();
-        for t in h.files.values().filter(|t| !t.deleted) {
-            for tr in facts::transitions(t) {
-                if range.contains(tr.commit) {
-                    moves.push(Move {
-                        path: t.path.clone(),
-                        from: tr.from.map(str::to_owned),
-                        to: tr.to.to_owned(),
-                        commit: tr.commit.to_owned(),
-                        author: tr.author.to_owned(),
-                    });
-                }
-            }
-        }
-        moves
+        base::track(&history::mine(dir, &repo, &opts)?, &range)
     };
     let diagnostics = base::check(&base::Versions {
         base_ref,
         merge_base: &base,
         upstream: &upstream,
         head: head_ledger,
-        moves: &moves,
+        moves: &track.moves,
+        held: &track.held,
     });
     Ok(Against {
         repo,
@@ -169,7 +155,7 @@ pub(super) fn against_base(
         merge_base,
         head,
         base,
-        moves,
+        moves: track.moves,
         commits: range.len(),
         diagnostics,
     })

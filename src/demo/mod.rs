@@ -3,7 +3,8 @@
 //! edits the files of the example ledger: writes a file as it is in the example, sets
 //! front-matter fields to earlier values, or renames a file. Steps may go on a pull-request
 //! branch and be merged into `main` with a merge commit. After the last step the tree is the
-//! example ledger (plus the scaffold) byte for byte, which [`replay`] verifies.
+//! example ledger (plus the scaffold) byte for byte, and every commit on `main` passes `check`
+//! (a ledger valid at every commit), which [`replay`] verifies.
 //!
 //! The same script always gives the same commit ids: committer = author, fixed times.
 
@@ -207,6 +208,10 @@ pub fn replay(dir: &Path, script: &Script) -> Result<Replayed> {
             parents.extend(b.tip.clone());
         }
         let id = repo.commit(&b.files, &sig, &step.message, &parents)?;
+        if name == MAIN {
+            valid(dir, &id, &b.files)
+                .map_err(|e| Error::Usage(format!("demo script: step {}: {e}", n + 1)))?;
+        }
         b.tip = Some(id.clone());
         repo.set_branch(&name, &id)?;
         if let Some(from) = &step.merge {
@@ -245,6 +250,47 @@ pub fn replay(dir: &Path, script: &Script) -> Result<Replayed> {
         commits,
         merges,
     })
+}
+
+/// The files of a commit being replayed, for the rules that ask whether a named file exists.
+struct Tree<'a>(&'a Files);
+
+impl crate::check::RepoFiles for Tree<'_> {
+    fn state(&self, path: &str) -> crate::check::PathState {
+        if self.0.contains_key(path) {
+            crate::check::PathState::File
+        } else {
+            crate::check::PathState::Missing
+        }
+    }
+}
+
+/// `Ok` when commit `id` (with `files`) of the demo at `dir` passes `check`: the history of
+/// `main` is a ledger that was valid at every commit (SQL scripts committed with or before the
+/// documents that name them, and so on); else the first problems.
+fn valid(dir: &Path, id: &str, files: &Files) -> Result<()> {
+    let Some(repo) = crate::git::Repo::open(dir)? else {
+        return Err(Error::Usage("no repository".into()));
+    };
+    let loaded = crate::load::load_at(&repo, id)?;
+    let mut diags = loaded.diagnostics;
+    diags.extend(crate::check::check(
+        &loaded.config,
+        &loaded.ledger,
+        &Tree(files),
+    ));
+    if diags.is_empty() {
+        return Ok(());
+    }
+    let problems: Vec<String> = diags
+        .iter()
+        .take(3)
+        .map(|d| format!("{} {}:{}: {}", d.code.as_str(), d.file, d.line, d.message))
+        .collect();
+    Err(Error::Usage(format!(
+        "main does not pass `check` after it: {}",
+        problems.join("; ")
+    )))
 }
 
 #[cfg(test)]

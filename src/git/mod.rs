@@ -235,19 +235,19 @@ impl Repo {
     }
 
     /// The commits reachable from HEAD and not from `since`: a pull request's own commits when
-    /// `since` is its merge base. Sorted by hash; empty for a repository without commits.
+    /// `since` is its merge base. Parents before their children (oldest first, by commit time
+    /// where the graph leaves the order open); empty for a repository without commits.
     pub fn commits_since(&self, since: &str) -> Result<Vec<String>> {
         if self.head()?.is_none() {
             return Ok(Vec::new());
         }
         let mut walk = self.repo.revwalk().map_err(git_err)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
+            .map_err(git_err)?;
         walk.push_head().map_err(git_err)?;
         walk.hide(oid(since)?).map_err(git_err)?;
-        let mut out = walk
-            .map(|id| id.map(|o| o.to_string()).map_err(git_err))
-            .collect::<Result<Vec<_>>>()?;
-        out.sort();
-        Ok(out)
+        walk.map(|id| id.map(|o| o.to_string()).map_err(git_err))
+            .collect::<Result<Vec<_>>>()
     }
 
     /// The files under `dir` (ledger-relative, e.g. `sql`) that differ between `commit` and the

@@ -217,7 +217,7 @@ fn parse_lite(path: &str, bytes: &[u8], memo: &load::Memo) -> Option<Lite> {
         Parsed::Requirement(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
         Parsed::Release(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
         Parsed::Runbook(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
-        Parsed::Broken(..) => return None,
+        Parsed::Broken(..) | Parsed::Partial(..) => return None,
     };
     Some(Lite(parsed, hash(&body)))
 }
@@ -229,7 +229,7 @@ fn fields_of(lite: Lite) -> Version {
         Parsed::Requirement(r) => serde_json::to_value(&*r),
         Parsed::Release(r) => serde_json::to_value(&*r),
         Parsed::Runbook(r) => serde_json::to_value(&*r),
-        Parsed::Broken(..) => return None,
+        Parsed::Broken(..) | Parsed::Partial(..) => return None,
     };
     Some((fields::flatten(&value.ok()?), lite.1))
 }

@@ -15,6 +15,8 @@ pub struct Conv<'a> {
     pub failed: bool,
     /// Top-level keys whose YAML did not parse (already reported): not "missing" too.
     pub unparsed: Vec<String>,
+    /// The keys whose values were missing or bad (reported): see [`crate::model::Doc::failed`].
+    pub bad: Vec<String>,
 }
 
 impl<'a> Conv<'a> {
@@ -25,6 +27,7 @@ impl<'a> Conv<'a> {
             locs: Locations::default(),
             failed: false,
             unparsed: Vec::new(),
+            bad: Vec::new(),
         }
     }
 
@@ -98,6 +101,7 @@ impl<'a> Conv<'a> {
     }
 
     pub fn missing(&mut self, field: &str) {
+        self.bad.push(field.to_owned());
         let top = field.split('.').next().unwrap_or(field);
         if self.unparsed.iter().any(|k| k == top) {
             self.failed = true;
@@ -119,6 +123,7 @@ impl<'a> Conv<'a> {
         self.note(field, &t);
         let v = t.trimmed();
         K::parse(v).or_else(|| {
+            self.bad.push(field.to_owned());
             self.report(
                 Code::InvalidValue,
                 t.pos,
@@ -148,6 +153,7 @@ impl<'a> Conv<'a> {
         let v = t.trimmed();
         let parsed = (v.len() == 10).then(|| v.parse::<Date>().ok()).flatten();
         if parsed.is_none() {
+            self.bad.push(field.to_owned());
             self.report(
                 Code::InvalidDate,
                 t.pos,
@@ -180,6 +186,7 @@ impl<'a> Conv<'a> {
             "true" | "True" | "TRUE" => true,
             "false" | "False" | "FALSE" => false,
             v => {
+                self.bad.push(field.to_owned());
                 self.report(
                     Code::InvalidNumber,
                     t.pos,
@@ -198,6 +205,7 @@ impl<'a> Conv<'a> {
         match v.parse::<u64>() {
             Ok(n) if n <= max => Some(n),
             _ => {
+                self.bad.push(field.to_owned());
                 self.report(
                     Code::InvalidNumber,
                     t.pos,

@@ -44,6 +44,9 @@ pub enum Parsed {
     Runbook(Box<Runbook>),
     /// Could not be used; carries its id when that much was readable.
     Broken(Kind, Option<String>),
+    /// Could not be used as a whole (some keys are missing or bad, each reported and listed in
+    /// its `doc.failed`), but read in part: the entry, requirement or release it holds.
+    Partial(Box<Parsed>),
 }
 
 /// The raw document of `yaml`, every key that parses when not all of them do (the others are
@@ -138,53 +141,42 @@ fn parse_with(
         Kind::Runbook => read(&mut cx, split.yaml, memo.map(|m| &m.runbook))
             .map(|r| runbook(&mut cx, r, stem, body)),
     };
+    let failed = !cx.unparsed.is_empty() || cx.failed;
+    let mut doc = Doc {
+        path: path.to_owned(),
+        body_line: split.body_line,
+        locs: std::mem::take(&mut cx.locs),
+        failed: std::mem::take(&mut cx.bad),
+    };
+    doc.failed.extend(cx.unparsed.iter().cloned());
     let parsed = match parsed {
-        // Some keys did not parse: the others were checked, but the document is not usable.
-        Some(p) if !cx.unparsed.is_empty() || cx.failed => match p {
-            Parsed::Entry(e) => Parsed::Broken(kind, Some(e.id.to_string())),
-            Parsed::Requirement(r) => Parsed::Broken(kind, Some(r.id)),
-            Parsed::Release(r) => Parsed::Broken(kind, Some(r.id)),
-            Parsed::Runbook(_) => Parsed::Broken(kind, None),
-            broken @ Parsed::Broken(_, Some(_)) => broken,
-            Parsed::Broken(_, None) => Parsed::broken(kind, path),
-        },
-        Some(p) => p,
+        Some(Parsed::Entry(mut e)) => {
+            e.doc = doc;
+            Parsed::Entry(e)
+        }
+        Some(Parsed::Requirement(mut r)) => {
+            r.doc = doc;
+            Parsed::Requirement(r)
+        }
+        Some(Parsed::Release(mut r)) => {
+            r.doc = doc;
+            Parsed::Release(r)
+        }
+        Some(Parsed::Runbook(mut r)) => {
+            r.doc = doc;
+            Parsed::Runbook(r)
+        }
+        Some(other) => other,
         None => Parsed::broken(kind, path),
     };
     let parsed = match parsed {
-        Parsed::Entry(mut e) => {
-            e.doc = Doc {
-                path: path.to_owned(),
-                body_line: split.body_line,
-                locs: std::mem::take(&mut cx.locs),
-            };
-            Parsed::Entry(e)
+        // Some keys did not parse: the others were checked, but the document is not usable.
+        p @ (Parsed::Entry(_) | Parsed::Requirement(_) | Parsed::Release(_)) if failed => {
+            Parsed::Partial(Box::new(p))
         }
-        Parsed::Requirement(mut r) => {
-            r.doc = Doc {
-                path: path.to_owned(),
-                body_line: split.body_line,
-                locs: std::mem::take(&mut cx.locs),
-            };
-            Parsed::Requirement(r)
-        }
-        Parsed::Release(mut r) => {
-            r.doc = Doc {
-                path: path.to_owned(),
-                body_line: split.body_line,
-                locs: std::mem::take(&mut cx.locs),
-            };
-            Parsed::Release(r)
-        }
-        Parsed::Runbook(mut r) => {
-            r.doc = Doc {
-                path: path.to_owned(),
-                body_line: split.body_line,
-                locs: std::mem::take(&mut cx.locs),
-            };
-            Parsed::Runbook(r)
-        }
-        broken => broken,
+        Parsed::Runbook(_) if failed => Parsed::Broken(kind, None),
+        Parsed::Broken(_, None) if failed => Parsed::broken(kind, path),
+        p => p,
     };
     (parsed, cx.diags)
 }
@@ -270,8 +262,8 @@ fn entry(cx: &mut Conv, r: RawEntry, file_name: &str, body: String) -> Parsed {
         body,
         doc: Doc::default(),
     };
-    if cx.failed || id.is_none() {
-        return Parsed::Broken(Kind::Entry, id.map(|i| i.to_string()));
+    if id.is_none() {
+        return Parsed::Broken(Kind::Entry, None);
     }
     Parsed::Entry(Box::new(e))
 }
@@ -344,8 +336,8 @@ fn requirement(cx: &mut Conv, r: RawRequirement, stem: &str, body: String) -> Pa
         body,
         doc: Doc::default(),
     };
-    if cx.failed {
-        return Parsed::Broken(Kind::Requirement, id);
+    if id.is_none() {
+        return Parsed::Broken(Kind::Requirement, None);
     }
     Parsed::Requirement(Box::new(req))
 }
@@ -422,8 +414,8 @@ fn release(cx: &mut Conv, r: RawRelease, stem: &str, body: String) -> Parsed {
         body,
         doc: Doc::default(),
     };
-    if cx.failed {
-        return Parsed::Broken(Kind::Release, id);
+    if id.is_none() {
+        return Parsed::Broken(Kind::Release, None);
     }
     Parsed::Release(Box::new(rel))
 }

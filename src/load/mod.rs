@@ -139,6 +139,27 @@ pub fn add(ledger: &mut Ledger, parsed: Parsed) {
         Parsed::Requirement(r) => ledger.requirements.push(*r),
         Parsed::Release(r) => ledger.releases.push(*r),
         Parsed::Runbook(r) => ledger.runbooks.push(*r),
+        Parsed::Partial(p) => {
+            let (kind, id) = match *p {
+                Parsed::Entry(e) => {
+                    let id = e.id.to_string();
+                    ledger.partial.entries.push(*e);
+                    (Kind::Entry, Some(id))
+                }
+                Parsed::Requirement(r) => {
+                    let id = r.id.clone();
+                    ledger.partial.requirements.push(*r);
+                    (Kind::Requirement, Some(id))
+                }
+                Parsed::Release(r) => {
+                    let id = r.id.clone();
+                    ledger.partial.releases.push(*r);
+                    (Kind::Release, Some(id))
+                }
+                _ => return,
+            };
+            add(ledger, Parsed::Broken(kind, id));
+        }
         Parsed::Broken(kind, id) => match (kind, id) {
             (Kind::Entry, Some(id)) => ledger.broken.entries.extend(id.parse::<u32>().ok()),
             (Kind::Requirement, Some(id)) => ledger.broken.requirements.push(id),
@@ -339,7 +360,14 @@ mod tests {
             ],
             "{diags:#?}"
         );
-        assert!(matches!(parsed, Parsed::Broken(Kind::Entry, Some(_))));
+        // Not usable as a whole, but kept in part for the rules on the keys that parsed.
+        let Parsed::Partial(p) = parsed else {
+            panic!("{parsed:?}")
+        };
+        let Parsed::Entry(e) = *p else { panic!() };
+        assert_eq!(e.doc.failed, ["title", "category", "proposed_on"]);
+        assert!(e.doc.has_failed("title") && !e.doc.has_failed("status"));
+        assert_eq!((e.id, e.status), (20, crate::model::Status::Sit));
     }
 
     #[test]

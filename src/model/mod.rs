@@ -8,7 +8,7 @@ pub use keyword::{
     Category, Env, Keyword, Priority, ReleaseStatus, RequirementStatus, Status, Strategy,
     TestResult,
 };
-pub use status::is_allowed_move;
+pub use status::{is_allowed_move, is_allowed_resume};
 
 use crate::diag::Pos;
 use jiff::civil::Date;
@@ -129,6 +129,23 @@ pub struct Doc {
     pub path: String,
     pub body_line: u32,
     pub locs: Locations,
+    /// The keys (dotted, e.g. `status`, `tests.sit.result`) whose values were reported as
+    /// missing or bad and could not be used: a rule that reads one of them does not run on the
+    /// document, so one mistake is not reported again as another.
+    pub failed: Vec<String>,
+}
+
+impl Doc {
+    /// Whether `field`, a key above it or one below it failed (see [`Doc::failed`]).
+    pub fn has_failed(&self, field: &str) -> bool {
+        let under = |long: &str, short: &str| {
+            long.strip_prefix(short)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
+        self.failed
+            .iter()
+            .any(|f| under(f, field) || under(field, f))
+    }
 }
 
 /// A requirement document (需求文档).
@@ -228,6 +245,19 @@ pub struct Ledger {
     /// Ids of documents that exist but could not be loaded, so references to them are not
     /// reported a second time as dangling.
     pub broken: BrokenIds,
+    /// The documents among those that were read in part.
+    pub partial: Partial,
+}
+
+/// Documents some of whose keys could not be used (each reported when loading, and listed in
+/// its [`Doc::failed`]): kept so that the rules across fields and documents still run on the
+/// keys that did parse. They are not part of the ledger: never shown, listed, counted or
+/// referred to (their ids are in [`Ledger::broken`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Partial {
+    pub entries: Vec<Entry>,
+    pub requirements: Vec<Requirement>,
+    pub releases: Vec<Release>,
 }
 
 /// Ids of files that failed to load.
@@ -249,6 +279,13 @@ impl Ledger {
         self.releases
             .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
         self.runbooks.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let p = &mut self.partial;
+        p.entries
+            .sort_by(|a, b| (a.id, &a.doc.path).cmp(&(b.id, &b.doc.path)));
+        p.requirements
+            .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
+        p.releases
+            .sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
         self.broken.entries.sort_unstable();
         self.broken.requirements.sort();
         self.broken.releases.sort();

@@ -70,6 +70,20 @@ pub fn is_allowed_move(from: Status, to: Status) -> bool {
     }
 }
 
+/// Whether an entry on hold may leave it for `to`: back to the stage it was put on hold from
+/// (`held_from`) or an earlier one, to `closed`, or staying on hold. `None` stands for an entry
+/// added on hold, which resumes where a new entry starts.
+pub fn is_allowed_resume(held_from: Option<Status>, to: Status) -> bool {
+    use Status::*;
+    if matches!(to, OnHold | Closed) {
+        return true;
+    }
+    match held_from.and_then(Status::rank) {
+        Some(held) => to.is_open() && to.rank().is_some_and(|r| r <= held),
+        None => is_allowed_move(Registered, to),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +108,25 @@ mod tests {
         assert!(is_allowed_move(Developing, OnHold) && is_allowed_move(OnHold, Developing));
         assert!(!is_allowed_move(Released, OnHold));
         assert!(is_allowed_move(Released, Closed));
+    }
+
+    #[test]
+    fn leaving_on_hold_goes_back_to_where_it_was_held_or_earlier() {
+        assert!(is_allowed_resume(Some(Sit), Sit));
+        assert!(is_allowed_resume(Some(Sit), Developing));
+        assert!(
+            !is_allowed_resume(Some(Sit), Uat),
+            "on from where it was held"
+        );
+        assert!(!is_allowed_resume(Some(Sit), Preprod));
+        assert!(is_allowed_resume(Some(Approved), Preprod));
+        assert!(!is_allowed_resume(Some(Approved), Released));
+        assert!(is_allowed_resume(Some(Uat), Closed));
+        assert!(
+            is_allowed_resume(None, Developing),
+            "added on hold: where a new entry starts"
+        );
+        assert!(!is_allowed_resume(None, Sit));
     }
 
     #[test]

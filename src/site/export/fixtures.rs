@@ -127,6 +127,7 @@ pub(super) fn ledger() -> Ledger {
             },
         }],
         broken: Default::default(),
+        partial: Default::default(),
     }
 }
 
