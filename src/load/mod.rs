@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::Ledger;
 use crate::source;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A loaded repository: configuration, ledger and every problem found while reading them.
@@ -148,25 +149,60 @@ pub fn add(ledger: &mut Ledger, parsed: Parsed) {
     }
 }
 
-/// The work tree as seen by [`crate::check`]: which referenced paths are files in it.
+/// The work tree as seen by [`crate::check`]: which referenced paths are files git tracks in
+/// it, and their text for the site.
 pub struct WorkTree {
     root: PathBuf,
+    /// The files git tracks (HEAD and index); `None` when the ledger is not in a git
+    /// repository, where any regular file counts.
+    tracked: Option<BTreeSet<String>>,
 }
 
 impl WorkTree {
-    pub fn new(root: &Path) -> Self {
-        WorkTree {
+    /// The work tree at `root`, with the list of files git tracks read from its repository.
+    pub fn open(root: &Path) -> Result<Self> {
+        let tracked = match crate::git::Repo::open(root)? {
+            Some(repo) => Some(repo.tracked_files()?),
+            None => None,
+        };
+        Ok(WorkTree {
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            tracked,
+        })
+    }
+
+    /// The text of the file content names at `rel`, when it passes the rule `check` applies
+    /// ([`check::path_problem`]: tracked by git, under `under`, no dot-folder, no link) and
+    /// is a small, decodable file; `None` for anything else.
+    pub fn read(&self, rel: &str, under: &str, limit: u64) -> Option<String> {
+        if crate::check::path_problem(rel, under, self).is_some() {
+            return None;
         }
+        let path = self.root.join(rel);
+        if std::fs::symlink_metadata(&path).ok()?.len() > limit {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        source::decode(rel, &bytes).ok().map(|s| s.text)
     }
 }
 
 impl RepoFiles for WorkTree {
     fn state(&self, path: &str) -> PathState {
-        match self.root.join(path).canonicalize() {
-            Ok(p) if !p.starts_with(&self.root) => PathState::Outside,
-            Ok(p) if p.is_file() => PathState::File,
-            _ => PathState::Missing,
+        let full = self.root.join(path);
+        let (Ok(meta), Ok(real)) = (std::fs::symlink_metadata(&full), full.canonicalize()) else {
+            return PathState::Missing;
+        };
+        if !real.starts_with(&self.root) {
+            PathState::Outside
+        } else if real != full {
+            PathState::Link
+        } else if !meta.is_file() {
+            PathState::Missing
+        } else if self.tracked.as_ref().is_some_and(|t| !t.contains(path)) {
+            PathState::Untracked
+        } else {
+            PathState::File
         }
     }
 }
@@ -310,6 +346,29 @@ fn read_one(f: &Found, limit: u64, memo: &Memo) -> (Parsed, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_reads_only_what_the_path_rule_lets_through() {
+        let t = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = t.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("sql/a.sql", "SELECT 1;");
+        write("notes/a.sql", "SELECT 2;");
+        crate::git::init_and_commit(t.path(), "first").unwrap();
+        write("sql/b.sql", "SELECT 3;");
+        let files = WorkTree::open(t.path()).unwrap();
+        let read = |rel: &str| files.read(rel, crate::check::SQL, 1 << 20);
+        assert_eq!(read("sql/a.sql").as_deref(), Some("SELECT 1;"));
+        assert_eq!(files.state("sql/b.sql"), PathState::Untracked);
+        assert_eq!(read("sql/b.sql"), None, "untracked");
+        assert_eq!(files.state("notes/a.sql"), PathState::File);
+        assert_eq!(read("notes/a.sql"), None, "tracked, but not under sql/");
+        assert_eq!(read(".git/config"), None);
+        assert_eq!(read("sql/../.git/config"), None);
+    }
 
     #[test]
     fn classifies_by_folder() {

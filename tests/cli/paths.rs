@@ -1,0 +1,219 @@
+//! Paths under attack: what content names (SQL scripts, runbooks) must be a file git tracks,
+//! outside `.git` and every dot-folder, so no secret of the checkout reaches the site.
+
+use crate::harness::*;
+
+/// Markers of the secrets a CI checkout and a developer's clone hold.
+const TOKEN: &str = "ghp_TOKEN0123456789secret";
+const HEADER: &str = "AUTHORIZATION: basic SECRETHEADER42";
+const SECRETS: [&str; 6] = [
+    TOKEN,
+    "SECRETHEADER42",
+    "UNTRACKED_SECRET",
+    "IGNORED_SECRET",
+    "DOTFOLDER_SECRET",
+    "OUTSIDE_SQL_SECRET",
+];
+
+/// Every file under `dir` whose bytes contain one of [`SECRETS`], with the secret.
+fn leaks(dir: &std::path::Path) -> Vec<(String, &'static str)> {
+    let mut found = Vec::new();
+    for item in walkdir::WalkDir::new(dir) {
+        let item = item.expect("walk output");
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(item.path()).expect("read output file");
+        let text = String::from_utf8_lossy(&bytes);
+        for s in SECRETS {
+            if text.contains(s) {
+                found.push((item.path().display().to_string(), s));
+            }
+        }
+    }
+    found
+}
+
+/// A ledger made by `opsledger init`, with the `.git/config` of a CI checkout: a token in the
+/// remote's URL and the `http.extraheader` that actions/checkout leaves.
+fn initialised() -> Ledger {
+    let l = Ledger::empty();
+    let (code, out, err) = l.run(&["init"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let repo = open_repo(l.dir());
+    let mut cfg = repo.config().expect("config");
+    cfg.set_str(
+        "remote.origin.url",
+        &format!("https://x-access-token:{TOKEN}@github.com/bank/ledger.git"),
+    )
+    .expect("remote url");
+    cfg.set_str("http.https://github.com/.extraheader", HEADER)
+        .expect("extraheader");
+    let config = std::fs::read_to_string(l.path(".git/config")).expect(".git/config");
+    assert!(
+        config.contains(TOKEN) && config.contains(HEADER),
+        "{config}"
+    );
+    assert!(l.path(".git/logs/HEAD").is_file());
+    l
+}
+
+/// Replaces the line of `rel` that starts with `key` by `with`.
+fn set_line(l: Ledger, rel: &str, key: &str, with: &str) -> Ledger {
+    let text = l.read(rel);
+    let line = text
+        .lines()
+        .find(|x| x.starts_with(key))
+        .unwrap_or_else(|| panic!("{rel} has no {key}"))
+        .to_owned();
+    let text = text.replacen(&line, with, 1);
+    l.file(rel, text)
+}
+
+#[test]
+fn only_files_git_tracks_under_sql_may_be_named_and_none_other_reaches_the_site() {
+    let l = initialised();
+    // A good build first: the pages show the tracked scripts.
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let page = l.read("public/entries/6/index.html");
+    assert!(page.contains("0006_add_repay_plan_index.sql"), "{page}");
+    assert!(
+        page.contains("还款计划查询增加复合索引"),
+        "the script's text is shown"
+    );
+
+    let entry = "content/entries/0006-loan-repay-plan-index.md";
+    let release = "content/releases/2019-02-28.md";
+    let l = l
+        .file(
+            ".gitignore",
+            "/public/\n/.opsledger/\n.env\nsql/local-keys.sql\n",
+        )
+        .file(".secrets/prod.sql", "-- DOTFOLDER_SECRET\n")
+        .file("notes/prod.sql", "-- OUTSIDE_SQL_SECRET\n")
+        .commit("tracked files in a dot-folder and outside sql/");
+    let l = l
+        .file("sql/x.sql", "-- UNTRACKED_SECRET\n")
+        .file(".env", "DB_PASSWORD=IGNORED_SECRET\n")
+        .file("sql/local-keys.sql", "-- IGNORED_SECRET\n");
+    let scripts = [
+        ".git/config",
+        "sql/x.sql",
+        ".env",
+        "sql/local-keys.sql",
+        ".secrets/prod.sql",
+        "notes/prod.sql",
+    ];
+    let list: String = scripts.iter().map(|s| format!("\n  - {s}")).collect();
+    let l = set_line(l, entry, "sql_scripts:", &format!("sql_scripts:{list}"));
+    let l = set_line(
+        l,
+        release,
+        "  scripts:",
+        "  scripts:\n    - .git/config\n    - .git/logs/HEAD",
+    );
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let mut bad: Vec<_> = located(&out)
+        .into_iter()
+        .filter(|(c, ..)| c == "E0205")
+        .map(|(_, f, line, col)| (f, line, col))
+        .collect();
+    bad.sort();
+    let sql_line = l
+        .read(entry)
+        .lines()
+        .position(|x| x == "sql_scripts:")
+        .unwrap() as u64
+        + 1;
+    let rel_line = l
+        .read(release)
+        .lines()
+        .position(|x| x == "  scripts:")
+        .unwrap() as u64
+        + 1;
+    let mut want: Vec<_> = (1..=6)
+        .map(|i| (entry.to_owned(), sql_line + i, 5))
+        .chain((1..=2).map(|i| (release.to_owned(), rel_line + i, 7)))
+        .collect();
+    want.sort();
+    assert_eq!(bad, want, "{out}");
+    let v = json(&out);
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    for (path, why) in [
+        (".git/config", "hidden"),
+        ("sql/x.sql", "not tracked by git"),
+        ("sql/local-keys.sql", "not tracked by git"),
+        ("notes/prod.sql", "is not under sql/"),
+    ] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains(&format!("`{path}`")) && m.contains(why)),
+            "{path}: {messages:#?}"
+        );
+    }
+    // Nothing is published, and the last good site holds no secret either.
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 1, "{out}{err}");
+    for s in SECRETS {
+        assert!(!out.contains(s) && !err.contains(s), "{s}:\n{out}{err}");
+    }
+    assert_eq!(leaks(&l.path("public")), []);
+    // Into a fresh folder too: nothing is written at all.
+    let (code, ..) = l.run(&["build", "--out", "../site"]);
+    assert_eq!(code, 1);
+    assert!(!l.root().join("site").exists());
+}
+
+#[test]
+fn a_staged_script_counts_before_the_first_commit() {
+    let path = entry_path(2, "staged");
+    let l = Ledger::minimal()
+        .file("sql/0002_staged.sql", "SELECT 1;\n")
+        .file("sql/0002_loose.sql", "SELECT 2;\n")
+        .file(
+            &path,
+            entry(
+                2,
+                "has_sql: true\nsql_scripts:\n  - sql/0002_staged.sql\n  - sql/0002_loose.sql\n",
+            ),
+        );
+    let repo = l.repo_or_init();
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(std::path::Path::new("sql/0002_staged.sql"))
+        .unwrap();
+    index.write().unwrap();
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(located(&out), [("E0205".into(), path, 13, 5)], "{out}");
+    assert!(
+        out.contains("`sql/0002_loose.sql` is not tracked by git"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_secret_inside_the_repository_is_not_followed() {
+    let path = entry_path(2, "link");
+    let l = Ledger::minimal()
+        .file(".env", "IGNORED_SECRET\n")
+        .symlink("sql/0002_env.sql", "../.env")
+        .file(
+            &path,
+            entry(2, "has_sql: true\nsql_scripts: [sql/0002_env.sql]\n"),
+        )
+        .commit("a link to .env");
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(located(&out), [("E0205".into(), path, 11, 15)], "{out}");
+    assert!(!out.contains("IGNORED_SECRET"), "{out}");
+}
