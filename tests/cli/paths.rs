@@ -217,3 +217,16 @@ fn a_link_to_a_secret_inside_the_repository_is_not_followed() {
     assert_eq!(located(&out), [("E0205".into(), path, 11, 15)], "{out}");
     assert!(!out.contains("IGNORED_SECRET"), "{out}");
 }
+
+#[test]
+fn each_script_is_reported_at_its_own_column() {
+    let path = entry_path(2, "columns");
+    let l = Ledger::minimal().file(
+        &path,
+        entry(2, "has_sql: true\nsql_scripts: [\"\", sql/missing.sql]\n"),
+    );
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(located(&out), [("E0205".into(), path, 11, 19)], "{out}");
+    assert!(out.contains("`sql/missing.sql` does not exist"), "{out}");
+}
