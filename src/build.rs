@@ -104,7 +104,7 @@ pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Result<Vec<Diagnostic>> {
 fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> Vec<Diagnostic> {
     let mut diags = loaded.diagnostics.clone();
     diags.extend(crate::check::check(&loaded.config, &loaded.ledger, files));
-    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme);
+    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     diags.extend(theme_diags);
     diags.extend(theme.check());
     crate::diag::sort(&mut diags);
@@ -197,7 +197,7 @@ pub fn build(
         });
     }
     let (history, generated_at, has_history) = mined?;
-    let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
+    let (mut theme, _) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     phase(Phase::Render);
     let mut base_url = opts
         .base_url

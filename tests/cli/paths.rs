@@ -230,3 +230,109 @@ fn each_script_is_reported_at_its_own_column() {
     assert_eq!(located(&out), [("E0205".into(), path, 11, 19)], "{out}");
     assert!(out.contains("`sql/missing.sql` does not exist"), "{out}");
 }
+
+/// The minimal ledger with `theme = "<name>"` on line 4 (the value at column 9).
+fn themed(name: &str) -> Ledger {
+    let config = MINIMAL_CONFIG.replacen(
+        "language = \"zh-CN\"\n",
+        &format!("language = \"zh-CN\"\ntheme = \"{name}\"\n"),
+        1,
+    );
+    Ledger::minimal().file("opsledger.toml", config)
+}
+
+/// Writes a theme under `dir` whose template and stylesheet carry `marker`.
+fn outside_theme(dir: &std::path::Path, marker: &str) {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::create_dir_all(dir.join("static")).unwrap();
+    std::fs::write(
+        dir.join("templates/entry.html"),
+        format!("{marker} {{{{ e.title }}}}"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("static/style.css"), format!("/* {marker} */")).unwrap();
+}
+
+/// The E0005s of `check`, with their location and message.
+fn links_reported(l: &Ledger) -> Vec<(String, u64, u64, String)> {
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    json(&out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "E0005")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_folder_that_is_a_link_out_of_the_repository_is_refused() {
+    let l = themed("evil");
+    let outside = l.root().join("outside");
+    outside_theme(&outside.join("evil"), "OUTSIDE_THEME");
+    let l = l
+        .symlink("themes", &outside)
+        .commit("themes linked outside");
+    let found = links_reported(&l);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "opsledger.toml");
+    assert_eq!((found[0].1, found[0].2), (4, 9));
+    assert!(found[0].3.contains("`themes`"), "{found:?}");
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!l.path("public").exists());
+    // `themes/evil` itself a link, `themes` a real folder: the same.
+    let l = l
+        .remove("themes")
+        .symlink("themes/evil", outside.join("evil"));
+    let found = links_reported(&l);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].3.contains("`themes/evil`"), "{found:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn every_link_inside_the_theme_is_reported_at_the_theme_key() {
+    let l = themed("mine");
+    let outside = l.root().join("outside");
+    outside_theme(&outside, "OUTSIDE_THEME");
+    let l = l
+        .file("themes/mine/templates/base.html.keep", "kept\n")
+        .symlink(
+            "themes/mine/templates/entry.html",
+            outside.join("templates/entry.html"),
+        )
+        .symlink(
+            "themes/mine/static/style.css",
+            "../../../../outside/static/style.css",
+        )
+        .symlink("themes/mine/static/img", outside.join("static"));
+    let found = links_reported(&l);
+    let shown: Vec<(&str, u64, u64)> = found
+        .iter()
+        .map(|(f, line, col, _)| (f.as_str(), *line, *col))
+        .collect();
+    assert_eq!(shown, [("opsledger.toml", 4, 9); 3], "{found:?}");
+    for link in [
+        "themes/mine/static/img",
+        "themes/mine/static/style.css",
+        "themes/mine/templates/entry.html",
+    ] {
+        assert!(
+            found.iter().any(|(.., m)| m.contains(&format!("`{link}`"))),
+            "{link}: {found:?}"
+        );
+    }
+    let (code, ..) = l.run(&["build"]);
+    assert_eq!(code, 1);
+    assert!(!l.path("public").exists());
+}
