@@ -5,6 +5,7 @@
 
 mod convert;
 mod docs;
+mod names;
 
 pub use docs::{Kind, Memo, Parsed, parse, parse_with_memo};
 
@@ -244,7 +245,10 @@ pub fn classify(rel_under_content: &str) -> Option<Kind> {
     Kind::ALL.into_iter().find(|k| k.folder() == folder)
 }
 
-/// Lists the content files, sorted, without following links.
+/// Lists the content files, sorted, without following links. Every other file under
+/// `content/` is accounted for: a name with hidden characters is E0006 (a folder's files are
+/// not even listed), a file that is not a document W0007; only names starting with `.`
+/// (`.gitkeep`, `.DS_Store`, dot-folders) are skipped without a word.
 fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut found = Vec::new();
@@ -258,9 +262,9 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         .follow_root_links(false)
         .sort_by_file_name()
         .into_iter();
-    for item in
-        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    let mut walk = walker
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    while let Some(item) = walk.next() {
         let item = match item {
             Ok(i) => i,
             Err(e) => {
@@ -279,14 +283,17 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         };
         let rel = rel_path(root, item.path());
         let ft = item.file_type();
+        if item.depth() > 0
+            && let Some(d) = names::bad_name(item.file_name(), &rel)
+        {
+            diags.push(d);
+            if ft.is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if ft.is_symlink() {
-            let target = std::fs::read_link(item.path())
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::new(Code::Symlink, rel, Pos::START, format!("symbolic link to `{target}` is not followed"))
-                    .with_help("content files must be regular files inside the repository; copy the file instead"),
-            );
+            diags.push(symlink(&rel, item.path()));
             continue;
         }
         if !ft.is_file() {
@@ -296,16 +303,31 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         match classify(under) {
             Some(kind) => {
                 let size = item.metadata().map(|m| m.len()).unwrap_or(0);
-                found.push(Found { kind, rel, abs: item.path().to_path_buf(), size });
+                found.push(Found {
+                    kind,
+                    rel,
+                    abs: item.path().to_path_buf(),
+                    size,
+                });
             }
-            None if under.ends_with(".md") => diags.push(
-                Diagnostic::new(Code::StrayFile, rel, Pos::START, "this Markdown file is not in a known content folder and is ignored")
-                    .with_help("ledger files live in content/entries, content/requirements, content/releases or content/runbooks"),
-            ),
-            None => {}
+            None => diags.push(names::ignored(&rel)),
         }
     }
     Ok((found, diags))
+}
+
+/// E0005 for a symbolic link under `content/`.
+fn symlink(rel: &str, path: &Path) -> Diagnostic {
+    let target = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    Diagnostic::new(
+        Code::Symlink,
+        rel,
+        Pos::START,
+        format!("symbolic link to `{target}` is not followed"),
+    )
+    .with_help("content files must be regular files inside the repository; copy the file instead")
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {

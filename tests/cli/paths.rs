@@ -336,3 +336,64 @@ fn every_link_inside_the_theme_is_reported_at_the_theme_key() {
     assert_eq!(code, 1);
     assert!(!l.path("public").exists());
 }
+
+#[test]
+fn every_file_under_content_is_read_warned_about_or_refused() {
+    let mut l = Ledger::minimal()
+        .file("content/entries/0044-upper.MD", entry(44, ""))
+        .file("content/entries/0045-long.markdown", entry(45, ""))
+        .file("content/notes.txt", "notes\n")
+        .file("content/entries/old/0046-moved.md", entry(46, ""))
+        .file("content/.gitkeep", "")
+        .file("content/entries/.0001-repayment-file.md.swp", "swap\n");
+    let hidden = [
+        ("0047-a\nb.md", "0047-a\\nb.md"),
+        ("0048-a\tb.md", "0048-a\\tb.md"),
+        ("0049-\u{202E}dm.md", "0049-\\u{202e}dm.md"),
+        ("0050-\u{1}.md", "0050-\\u{1}.md"),
+    ];
+    for (i, (name, _)) in hidden.iter().enumerate() {
+        l = l.file(&format!("content/entries/{name}"), entry(47 + i as u32, ""));
+    }
+    let l = l.file("content/run\u{202E}books/0051-x.md", entry(51, ""));
+    let (code, out, err) = l.run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_no_panic(&err);
+    let mut got: Vec<(String, String)> =
+        located(&out).into_iter().map(|(c, f, ..)| (c, f)).collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = hidden
+        .iter()
+        .map(|(_, shown)| ("E0006".into(), format!("content/entries/{shown}")))
+        .chain([
+            ("E0006".into(), "content/run\\u{202e}books".into()),
+            ("W0007".into(), "content/entries/0044-upper.MD".into()),
+            ("W0007".into(), "content/entries/0045-long.markdown".into()),
+            ("W0007".into(), "content/entries/old/0046-moved.md".into()),
+            ("W0007".into(), "content/notes.txt".into()),
+        ])
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "{out}");
+    assert!(out.contains("rename it"), "{out}");
+    // No diagnostic carries a raw control or bidi character into a report.
+    for format in ["human", "github"] {
+        let (_, text, _) = l.run(&["check", "--format", format]);
+        assert!(
+            !text.contains('\u{202E}') && !text.contains('\u{1}'),
+            "{text}"
+        );
+        assert!(!text.contains("a\tb"), "{text}");
+    }
+    // Without the refused names the ledger builds, and the ignored files are only warned about.
+    let l = hidden
+        .iter()
+        .fold(l, |l, (name, _)| {
+            l.remove(&format!("content/entries/{name}"))
+        })
+        .remove("content/run\u{202E}books");
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("W0007") || out.contains("W0007"), "{out}{err}");
+    assert!(!l.path("public/entries/44").exists());
+}
