@@ -96,14 +96,15 @@ impl Built {
 }
 
 /// The diagnostics of loading and checking the work tree and its theme, sorted.
-pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Vec<Diagnostic> {
+pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Result<Vec<Diagnostic>> {
+    Ok(diagnostics_in(dir, loaded, &WorkTree::open(dir)?))
+}
+
+/// [`diagnostics`] with the work tree's files already known.
+fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> Vec<Diagnostic> {
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(crate::check::check(
-        &loaded.config,
-        &loaded.ledger,
-        &WorkTree::new(dir),
-    ));
-    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme);
+    diags.extend(crate::check::check(&loaded.config, &loaded.ledger, files));
+    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     diags.extend(theme_diags);
     diags.extend(theme.check());
     crate::diag::sort(&mut diags);
@@ -176,8 +177,9 @@ pub fn build(
     let (checked, (mined, staging)) = rayon::join(
         || {
             let loaded = load::load(dir)?;
-            let diags = diagnostics(dir, &loaded);
-            Ok::<_, crate::Error>((loaded, diags))
+            let files = WorkTree::open(dir)?;
+            let diags = diagnostics_in(dir, &loaded, &files);
+            Ok::<_, crate::Error>((loaded, diags, files))
         },
         || {
             rayon::join(
@@ -186,7 +188,7 @@ pub fn build(
             )
         },
     );
-    let (loaded, diags) = checked?;
+    let (loaded, diags, files) = checked?;
     if Summary::of(&diags).errors > 0 {
         return Ok(Built::Failed {
             diagnostics: diags,
@@ -195,7 +197,7 @@ pub fn build(
         });
     }
     let (history, generated_at, has_history) = mined?;
-    let (mut theme, _) = Theme::load(dir, &loaded.config.theme);
+    let (mut theme, _) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     phase(Phase::Render);
     let mut base_url = opts
         .base_url
@@ -208,7 +210,8 @@ pub fn build(
         .as_deref()
         .and_then(|t| site::views::local_date(&loaded.config, t));
     let limit = loaded.config.max_file_size;
-    let read = |rel: &str| load::read_for_display(dir, rel, limit);
+    // Only what passed the path rule of `check` is read: a file git tracks, under sql/.
+    let read = |rel: &str| files.read(rel, crate::check::SQL, limit);
     let input = SiteInput {
         config: &loaded.config,
         ledger: &loaded.ledger,

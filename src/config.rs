@@ -15,6 +15,8 @@ pub struct Config {
     pub base_url: String,
     pub language: Language,
     pub theme: String,
+    /// Where the value of `theme` is written, for the theme's diagnostics.
+    pub theme_at: Pos,
     pub systems: Vec<SystemDef>,
     pub train: Train,
     /// Content files larger than this many bytes are refused.
@@ -75,6 +77,7 @@ impl Default for Config {
             base_url: "/".into(),
             language: Language::ZhCn,
             theme: "default".into(),
+            theme_at: Pos::START,
             systems: Vec::new(),
             train: Train::default(),
             max_file_size: crate::source::DEFAULT_MAX_BYTES,
@@ -129,7 +132,10 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         match key {
             "title" => cx.string(value).map(|s| cfg.title = s),
             "base_url" => cx.string(value).map(|s| cfg.base_url = s),
-            "theme" => cx.string(value).map(|s| cfg.theme = s),
+            "theme" => cx.string(value).map(|s| {
+                cfg.theme = s;
+                cfg.theme_at = cx.pos(value.span().start);
+            }),
             "language" => cx
                 .string(value)
                 .and_then(|s| match s.as_str() {

@@ -40,16 +40,35 @@ fn builtin_templates() -> Sources {
 }
 
 /// Reads `themes/<name>/` of the ledger at `root` (templates and static files), if it exists.
-/// Links are not followed; unreadable files are diagnostics.
-fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+/// Links are never followed: `themes` or `themes/<name>` being one, or any link inside, is an
+/// E0005 at `at`, the `theme` key of opsledger.toml. Unreadable files are diagnostics.
+fn read_override(
+    root: &Path,
+    name: &str,
+    at: Pos,
+) -> (Sources, BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let (mut templates, mut statics, mut diags) = (Sources::new(), BTreeMap::new(), Vec::new());
     let dir = root.join("themes").join(name);
-    if name == "default" && !dir.is_dir() {
+    let link = |shown: &str, path: &Path| {
+        let target = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        Diagnostic::new(Code::Symlink, crate::config::FILE, at, format!("`{shown}` of theme `{name}` is a symbolic link to `{target}` and is not followed"))
+            .with_help("keep the theme's folders and files regular files inside the repository; copy them instead")
+    };
+    let named = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
+    for shown in ["themes".to_owned(), format!("themes/{name}")] {
+        let path = root.join(&shown);
+        if named && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            diags.push(link(&shown, &path));
+        }
+    }
+    if !diags.is_empty() || name == "default" && !dir.is_dir() {
         return (templates, statics, diags);
     }
-    if name.contains(['/', '\\']) || name.starts_with('.') || !dir.is_dir() {
+    if !named || !dir.is_dir() {
         diags.push(
-            Diagnostic::new(Code::ConfigInvalid, crate::config::FILE, Pos::START, format!("theme `{name}` is not a folder under themes/"))
+            Diagnostic::new(Code::ConfigInvalid, crate::config::FILE, at, format!("theme `{name}` is not a folder under themes/"))
                 .with_help("use `theme = \"default\"` or create themes/<name>/templates and themes/<name>/static"),
         );
         return (templates, statics, diags);
@@ -60,6 +79,12 @@ fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>
         .sort_by_file_name()
     {
         let Ok(item) = item else { continue };
+        if item.path_is_symlink() {
+            let rel = item.path().strip_prefix(root).unwrap_or(item.path());
+            let shown = rel.to_string_lossy().replace('\\', "/");
+            diags.push(link(&shown, item.path()));
+            continue;
+        }
         if !item.file_type().is_file() {
             continue;
         }
@@ -99,9 +124,10 @@ fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>
 }
 
 impl Theme {
-    /// The default theme with the ledger's override folder `themes/<name>/` on top.
-    pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
-        let (overrides, override_statics, diags) = read_override(root, name);
+    /// The default theme with the ledger's override folder `themes/<name>/` on top; `at` is
+    /// where opsledger.toml names the theme, for its diagnostics.
+    pub fn load(root: &Path, name: &str, at: Pos) -> (Theme, Vec<Diagnostic>) {
+        let (overrides, override_statics, diags) = read_override(root, name, at);
         let mut statics: BTreeMap<String, Vec<u8>> = embedded::THEME
             .iter()
             .filter_map(|(p, b)| Some((p.strip_prefix("static/")?.to_owned(), b.to_vec())))

@@ -40,3 +40,6 @@ mod import_bounds;
 
 #[path = "cli/workflow.rs"]
 mod workflow;
+
+#[path = "cli/paths.rs"]
+mod paths;

@@ -8,6 +8,11 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{Doc, Ledger, Status};
 use std::collections::BTreeMap;
 
+/// The folder SQL scripts (`sql_scripts`, `data_migration.scripts`) must be in.
+pub const SQL: &str = "sql/";
+/// The folder a release's `runbook` must be in.
+const RUNBOOKS: &str = "content/runbooks/";
+
 pub(super) fn check(
     config: &Config,
     ledger: &Ledger,
@@ -91,14 +96,8 @@ pub(super) fn check(
             ));
         }
         for (i, p) in e.sql_scripts.iter().enumerate() {
-            check_path(
-                p,
-                files,
-                &doc.path,
-                doc.locs.of(&format!("sql_scripts.{i}")),
-                "sql_scripts",
-                out,
-            );
+            let at = (doc.path.as_str(), doc.locs.of(&format!("sql_scripts.{i}")));
+            check_path(p, SQL, files, at, "sql_scripts", out);
         }
         order(
             doc,
@@ -138,19 +137,16 @@ pub(super) fn check(
     }
     for r in releases() {
         for (i, p) in r.data_migration.scripts.iter().enumerate() {
-            check_path(
-                p,
-                files,
-                &r.doc.path,
+            let at = (
+                r.doc.path.as_str(),
                 r.doc.locs.of(&format!("data_migration.scripts.{i}")),
-                "data_migration.scripts",
-                out,
             );
+            check_path(p, SQL, files, at, "data_migration.scripts", out);
         }
         if let Some(p) = &r.runbook {
             let pos = r.doc.locs.of("runbook");
-            if p.starts_with("content/runbooks/") && p.ends_with(".md") {
-                check_path(p, files, &r.doc.path, pos, "runbook", out);
+            if p.starts_with(RUNBOOKS) && p.ends_with(".md") {
+                check_path(p, RUNBOOKS, files, (&r.doc.path, pos), "runbook", out);
             } else {
                 out.push(
                     Diagnostic::new(Code::BadPath, &r.doc.path, pos, format!("`runbook` `{p}` is not a runbook"))

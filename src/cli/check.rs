@@ -29,7 +29,7 @@ pub struct Args {
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
-    let mut diags = crate::build::diagnostics(dir, &loaded);
+    let mut diags = crate::build::diagnostics(dir, &loaded)?;
     let against = match &args.base {
         Some(r) => Some(against_base(dir, r, &loaded.ledger)?),
         None => None,

@@ -25,7 +25,7 @@ pub enum DiffFormat {
 
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
-    let mut diags = crate::build::diagnostics(dir, &loaded);
+    let mut diags = crate::build::diagnostics(dir, &loaded)?;
     let a = against_base(dir, &args.base, &loaded.ledger)?;
     diags.extend(a.diagnostics.iter().cloned());
     crate::diag::sort(&mut diags);

@@ -39,7 +39,8 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         Some(repo) => repo.names_on_branches("content/entries")?,
         None => Vec::new(),
     };
-    let mut plan = import::plan(dir, &loaded, &sheet, &elsewhere);
+    let files = load::WorkTree::open(dir)?;
+    let mut plan = import::plan(dir, &files, &loaded, &sheet, &elsewhere);
     let written = if args.dry_run {
         Vec::new()
     } else {

@@ -71,7 +71,7 @@ fn notes(dir: &Path, args: &NotesArgs) -> crate::Result<Outcome> {
         to: args.to.clone(),
     };
     let text = notes.render(format, &envelope)?;
-    let errors = Summary::of(&crate::build::diagnostics(dir, &loaded)).errors;
+    let errors = Summary::of(&crate::build::diagnostics(dir, &loaded)?).errors;
     if errors > 0 {
         eprintln!(
             "warning: the ledger has {} (run `opsledger check`); the notes show what loaded",

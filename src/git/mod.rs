@@ -7,6 +7,7 @@
 
 mod log;
 mod replay;
+mod tracked;
 mod walk;
 
 pub use replay::{Replay, Signature};

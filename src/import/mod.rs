@@ -28,7 +28,7 @@ use crate::check::{self, RepoFiles};
 use crate::config::{self, Config};
 use crate::diag::{self, Code, Diagnostic, Pos};
 use crate::error::{Error, Result};
-use crate::load::{self, Kind, Loaded, Parsed, WorkTree};
+use crate::load::{self, Kind, Loaded, Parsed};
 use crate::model::{Ledger, entry_file_id};
 use crate::scaffold;
 use row::RowCx;
@@ -63,7 +63,13 @@ pub struct Plan {
 
 /// Maps every row of `sheet` onto the ledger `loaded` from the repository at `root`.
 /// `taken_elsewhere` are entry file names on other branches, whose ids are taken too.
-pub fn plan(root: &Path, loaded: &Loaded, sheet: &Sheet, taken_elsewhere: &[String]) -> Plan {
+pub fn plan(
+    root: &Path,
+    files: &dyn RepoFiles,
+    loaded: &Loaded,
+    sheet: &Sheet,
+    taken_elsewhere: &[String],
+) -> Plan {
     let mut plan = Plan {
         diagnostics: loaded
             .diagnostics
@@ -145,16 +151,15 @@ pub fn plan(root: &Path, loaded: &Loaded, sheet: &Sheet, taken_elsewhere: &[Stri
     }
 
     // The safety net: each new file, added to the ledger that is there, must pass `check`.
-    let files = WorkTree::new(root);
     let mut ledger = loaded.ledger.clone();
-    let baseline = check::check(&loaded.config, &ledger, &files);
+    let baseline = check::check(&loaded.config, &ledger, files);
     for p in candidates {
         if p.unchanged {
             // Already in the ledger as it is, and checked with it.
             plan.files.push(p);
             continue;
         }
-        let problems = check_with(&loaded.config, &mut ledger, &files, &baseline, &p);
+        let problems = check_with(&loaded.config, &mut ledger, files, &baseline, &p);
         if problems.is_empty() {
             plan.files.push(p);
             continue;
@@ -351,6 +356,7 @@ pub fn write(root: &Path, plan: &mut Plan) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::WorkTree;
 
     const CONFIG: &str =
         "[[systems]]\nname = \"小贷\"\nsubsystems = [\"账务\"]\nowner = \"琳琳\"\n";
@@ -364,12 +370,8 @@ mod tests {
             diagnostics: Vec::new(),
         };
         let sheet = read::csv_rows(csv.as_bytes(), "t.csv").unwrap();
-        plan(
-            Path::new("/nonexistent/opsledger-import-test"),
-            &loaded,
-            &sheet,
-            &[],
-        )
+        let root = Path::new("/nonexistent/opsledger-import-test");
+        plan(root, &WorkTree::open(root).unwrap(), &loaded, &sheet, &[])
     }
 
     fn located(p: &Plan) -> Vec<(&str, u32, u32)> {

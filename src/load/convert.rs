@@ -217,17 +217,19 @@ impl<'a> Conv<'a> {
         }
     }
 
-    /// A list of text; empty items are dropped.
+    /// A list of text; empty items are dropped. Each item kept is located as `{field}.{i}`,
+    /// `i` its index in the list returned, so a rule over the list points at the item itself.
     pub fn list(&mut self, field: &str, l: Option<Located<Vec<Text>>>) -> Vec<String> {
         let Some(l) = l else { return Vec::new() };
         self.locs.set(field, l.pos);
-        l.value
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
-                self.note(&format!("{field}.{i}"), &t);
-                Some(t.value.trim().to_owned()).filter(|s| !s.is_empty())
-            })
-            .collect()
+        let mut out = Vec::with_capacity(l.value.len());
+        for t in l.value {
+            let value = t.value.trim();
+            if !value.is_empty() {
+                self.note(&format!("{field}.{}", out.len()), &t);
+                out.push(value.to_owned());
+            }
+        }
+        out
     }
 }

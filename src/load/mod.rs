@@ -5,6 +5,7 @@
 
 mod convert;
 mod docs;
+mod names;
 
 pub use docs::{Kind, Memo, Parsed, parse, parse_with_memo};
 
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::Ledger;
 use crate::source;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A loaded repository: configuration, ledger and every problem found while reading them.
@@ -169,25 +171,60 @@ pub fn add(ledger: &mut Ledger, parsed: Parsed) {
     }
 }
 
-/// The work tree as seen by [`crate::check`]: which referenced paths are files in it.
+/// The work tree as seen by [`crate::check`]: which referenced paths are files git tracks in
+/// it, and their text for the site.
 pub struct WorkTree {
     root: PathBuf,
+    /// The files git tracks (HEAD and index); `None` when the ledger is not in a git
+    /// repository, where any regular file counts.
+    tracked: Option<BTreeSet<String>>,
 }
 
 impl WorkTree {
-    pub fn new(root: &Path) -> Self {
-        WorkTree {
+    /// The work tree at `root`, with the list of files git tracks read from its repository.
+    pub fn open(root: &Path) -> Result<Self> {
+        let tracked = match crate::git::Repo::open(root)? {
+            Some(repo) => Some(repo.tracked_files()?),
+            None => None,
+        };
+        Ok(WorkTree {
             root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            tracked,
+        })
+    }
+
+    /// The text of the file content names at `rel`, when it passes the rule `check` applies
+    /// ([`check::path_problem`]: tracked by git, under `under`, no dot-folder, no link) and
+    /// is a small, decodable file; `None` for anything else.
+    pub fn read(&self, rel: &str, under: &str, limit: u64) -> Option<String> {
+        if crate::check::path_problem(rel, under, self).is_some() {
+            return None;
         }
+        let path = self.root.join(rel);
+        if std::fs::symlink_metadata(&path).ok()?.len() > limit {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        source::decode(rel, &bytes).ok().map(|s| s.text)
     }
 }
 
 impl RepoFiles for WorkTree {
     fn state(&self, path: &str) -> PathState {
-        match self.root.join(path).canonicalize() {
-            Ok(p) if !p.starts_with(&self.root) => PathState::Outside,
-            Ok(p) if p.is_file() => PathState::File,
-            _ => PathState::Missing,
+        let full = self.root.join(path);
+        let (Ok(meta), Ok(real)) = (std::fs::symlink_metadata(&full), full.canonicalize()) else {
+            return PathState::Missing;
+        };
+        if !real.starts_with(&self.root) {
+            PathState::Outside
+        } else if real != full {
+            PathState::Link
+        } else if !meta.is_file() {
+            PathState::Missing
+        } else if self.tracked.as_ref().is_some_and(|t| !t.contains(path)) {
+            PathState::Untracked
+        } else {
+            PathState::File
         }
     }
 }
@@ -229,7 +266,10 @@ pub fn classify(rel_under_content: &str) -> Option<Kind> {
     Kind::ALL.into_iter().find(|k| k.folder() == folder)
 }
 
-/// Lists the content files, sorted, without following links.
+/// Lists the content files, sorted, without following links. Every other file under
+/// `content/` is accounted for: a name with hidden characters is E0006 (a folder's files are
+/// not even listed), a file that is not a document W0007; only names starting with `.`
+/// (`.gitkeep`, `.DS_Store`, dot-folders) are skipped without a word.
 fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut found = Vec::new();
@@ -243,9 +283,9 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         .follow_root_links(false)
         .sort_by_file_name()
         .into_iter();
-    for item in
-        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    let mut walk = walker
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    while let Some(item) = walk.next() {
         let item = match item {
             Ok(i) => i,
             Err(e) => {
@@ -264,14 +304,17 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         };
         let rel = rel_path(root, item.path());
         let ft = item.file_type();
+        if item.depth() > 0
+            && let Some(d) = names::bad_name(item.file_name(), &rel)
+        {
+            diags.push(d);
+            if ft.is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
         if ft.is_symlink() {
-            let target = std::fs::read_link(item.path())
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::new(Code::Symlink, rel, Pos::START, format!("symbolic link to `{target}` is not followed"))
-                    .with_help("content files must be regular files inside the repository; copy the file instead"),
-            );
+            diags.push(symlink(&rel, item.path()));
             continue;
         }
         if !ft.is_file() {
@@ -281,16 +324,31 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
         match classify(under) {
             Some(kind) => {
                 let size = item.metadata().map(|m| m.len()).unwrap_or(0);
-                found.push(Found { kind, rel, abs: item.path().to_path_buf(), size });
+                found.push(Found {
+                    kind,
+                    rel,
+                    abs: item.path().to_path_buf(),
+                    size,
+                });
             }
-            None if under.ends_with(".md") => diags.push(
-                Diagnostic::new(Code::StrayFile, rel, Pos::START, "this Markdown file is not in a known content folder and is ignored")
-                    .with_help("ledger files live in content/entries, content/requirements, content/releases or content/runbooks"),
-            ),
-            None => {}
+            None => diags.push(names::ignored(&rel)),
         }
     }
     Ok((found, diags))
+}
+
+/// E0005 for a symbolic link under `content/`.
+fn symlink(rel: &str, path: &Path) -> Diagnostic {
+    let target = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    Diagnostic::new(
+        Code::Symlink,
+        rel,
+        Pos::START,
+        format!("symbolic link to `{target}` is not followed"),
+    )
+    .with_help("content files must be regular files inside the repository; copy the file instead")
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {
@@ -331,6 +389,29 @@ fn read_one(f: &Found, limit: u64, memo: &Memo) -> (Parsed, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_reads_only_what_the_path_rule_lets_through() {
+        let t = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = t.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("sql/a.sql", "SELECT 1;");
+        write("notes/a.sql", "SELECT 2;");
+        crate::git::init_and_commit(t.path(), "first").unwrap();
+        write("sql/b.sql", "SELECT 3;");
+        let files = WorkTree::open(t.path()).unwrap();
+        let read = |rel: &str| files.read(rel, crate::check::SQL, 1 << 20);
+        assert_eq!(read("sql/a.sql").as_deref(), Some("SELECT 1;"));
+        assert_eq!(files.state("sql/b.sql"), PathState::Untracked);
+        assert_eq!(read("sql/b.sql"), None, "untracked");
+        assert_eq!(files.state("notes/a.sql"), PathState::File);
+        assert_eq!(read("notes/a.sql"), None, "tracked, but not under sql/");
+        assert_eq!(read(".git/config"), None);
+        assert_eq!(read("sql/../.git/config"), None);
+    }
 
     #[test]
     fn classifies_by_folder() {

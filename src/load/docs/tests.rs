@@ -70,3 +70,20 @@ fn release_plan_fields_load() {
         crate::diag::Pos::new(12, 33)
     );
 }
+
+#[test]
+fn each_list_item_is_located_at_itself_when_empty_items_are_dropped() {
+    let text = "---\nid: 2\ntitle: t\nsystem: 小贷\ncategory: feature\npriority: low\nstatus: developing\nproposer: p\nproposed_on: 2019-03-02\nsql_scripts: [\"\", sql/missing.sql, '  ', sql/b.sql]\nrelated_systems:\n  - \"\"\n  - 信用卡\n---\n";
+    let (parsed, diags) = parse(Kind::Entry, "content/entries/0002-t.md", text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Parsed::Entry(e) = parsed else {
+        panic!("{parsed:?}")
+    };
+    assert_eq!(e.sql_scripts, ["sql/missing.sql", "sql/b.sql"]);
+    let at = |f: &str| e.doc.locs.get(f);
+    assert_eq!(at("sql_scripts.0"), Some(crate::diag::Pos::new(10, 19)));
+    assert_eq!(at("sql_scripts.1"), Some(crate::diag::Pos::new(10, 42)));
+    assert_eq!(at("sql_scripts.2"), None, "no third item in the list");
+    assert_eq!(e.related_systems, ["信用卡"]);
+    assert_eq!(at("related_systems.0"), Some(crate::diag::Pos::new(13, 5)));
+}
