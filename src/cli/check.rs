@@ -129,6 +129,7 @@ pub(super) fn against_base(
         load::load_at(&repo, &base_commit)?.ledger
     };
     let range: HashSet<String> = repo.commits_since(&merge_base)?.into_iter().collect();
+    let mut odd = Vec::new();
     let moves = if range.is_empty() {
         Vec::new()
     } else {
@@ -139,6 +140,13 @@ pub(super) fn against_base(
         }
         .options(dir, super::history::WalkerArg::Auto);
         let h = history::mine(dir, &repo, &opts)?;
+        // Commits of the range that could not be read as written (W0606).
+        odd.extend(
+            h.warnings
+                .iter()
+                .filter(|w| range.iter().any(|c| w.message.contains(c.as_str())))
+                .cloned(),
+        );
         let mut moves = Vec::new();
         for t in h.files.values().filter(|t| !t.deleted) {
             for tr in facts::transitions(t) {
@@ -155,13 +163,15 @@ pub(super) fn against_base(
         }
         moves
     };
-    let diagnostics = base::check(&base::Versions {
+    let mut diagnostics = base::check(&base::Versions {
         base_ref,
         merge_base: &base,
         upstream: &upstream,
         head: head_ledger,
         moves: &moves,
     });
+    diagnostics.extend(odd);
+    crate::diag::sort(&mut diagnostics);
     Ok(Against {
         repo,
         base_ref: base_ref.to_owned(),
