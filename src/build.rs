@@ -188,7 +188,7 @@ pub fn build(
             )
         },
     );
-    let (loaded, diags, files) = checked?;
+    let (loaded, mut diags, files) = checked?;
     if Summary::of(&diags).errors > 0 {
         return Ok(Built::Failed {
             diagnostics: diags,
@@ -197,6 +197,9 @@ pub fn build(
         });
     }
     let (history, generated_at, has_history) = mined?;
+    // Warnings about the history (odd commits) are the build's warnings too.
+    diags.extend(history.warnings.iter().cloned());
+    crate::diag::sort(&mut diags);
     let (mut theme, _) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     phase(Phase::Render);
     let mut base_url = opts

@@ -94,6 +94,7 @@ codes! {
     IdTakenOnBase = "E0602", Error, "an id added here was also taken on the base branch since the merge base";
     ReleasedEdited = "E0603", Error, "a released entry or release was edited without a rollback";
     AddedMidway = "W0604", Warning, "an entry was added past the start of the workflow (expected of an import, suspicious otherwise)";
+    OddCommit = "W0606", Warning, "a commit could not be read as git shows it";
     UnsafeUrl = "E0208", Error, "a link or image in the Markdown uses an unsafe URL";
     TemplateError = "E0701", Error, "a theme template cannot be compiled or rendered";
     ImportRow = "E0801", Error, "import: a row of the spreadsheet cannot be mapped to an entry";

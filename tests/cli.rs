@@ -43,3 +43,6 @@ mod workflow;
 
 #[path = "cli/paths.rs"]
 mod paths;
+
+#[path = "cli/gitodd.rs"]
+mod gitodd;

@@ -128,6 +128,7 @@ pub(super) fn against_base(
         load::load_at(&repo, &base_commit)?.ledger
     };
     let range = repo.commits_since(&merge_base)?;
+    let mut odd = Vec::new();
     let track = if range.is_empty() {
         base::Track::default()
     } else {
@@ -138,9 +139,17 @@ pub(super) fn against_base(
             ..Default::default()
         }
         .options(dir, super::history::WalkerArg::Auto);
-        base::track(&history::mine(dir, &repo, &opts)?, &range)
+        let h = history::mine(dir, &repo, &opts)?;
+        // Commits of the range that could not be read as written (W0606).
+        odd.extend(
+            h.warnings
+                .iter()
+                .filter(|w| range.iter().any(|c| w.message.contains(c.as_str())))
+                .cloned(),
+        );
+        base::track(&h, &range)
     };
-    let diagnostics = base::check(&base::Versions {
+    let mut diagnostics = base::check(&base::Versions {
         base_ref,
         merge_base: &base,
         upstream: &upstream,
@@ -148,6 +157,8 @@ pub(super) fn against_base(
         moves: &track.moves,
         held: &track.held,
     });
+    diagnostics.extend(odd);
+    crate::diag::sort(&mut diagnostics);
     Ok(Against {
         repo,
         base_ref: base_ref.to_owned(),

@@ -82,6 +82,13 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     };
     let opts = args.mine.options(dir, args.walker);
     let h = history::mine(dir, &repo, &opts)?;
+    // Warnings about the history go to stderr: stdout may be JSON.
+    if !h.warnings.is_empty() {
+        eprint!(
+            "{}",
+            crate::report::render(&h.warnings, crate::report::Format::Human, &|_| None, false)
+        );
+    }
     let text = match (&args.file, args.format) {
         (Some(f), HistoryFormat::Json) => serde_json::to_string_pretty(&h.of(f))? + "\n",
         (None, HistoryFormat::Json) => serde_json::to_string_pretty(&h)? + "\n",

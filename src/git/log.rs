@@ -6,9 +6,24 @@ use crate::error::{Error, Result};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// A `git` command that reads the commits as they are, as libgit2 does: without replace refs
+/// (`refs/replace/`, `git replace`) and without grafts (`.git/info/grafts`), which both change
+/// what a commit shows without changing its id (and so would escape the cache). A shallow
+/// clone's boundary (`.git/shallow`) is still honoured.
+fn command() -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("--no-replace-objects")
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .env(
+            "GIT_GRAFT_FILE",
+            if cfg!(windows) { "NUL" } else { "/dev/null" },
+        );
+    cmd
+}
+
 /// True when a `git` binary can be run.
 pub(super) fn git_available() -> bool {
-    Command::new("git")
+    command()
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -21,6 +36,7 @@ const FORMAT: &str = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ad%x1f%ct%x
 /// Runs `git log` in `workdir` and parses its output as it streams, handing each commit to
 /// `sink` as soon as it is read (so the caller can work while git still walks).
 pub(super) fn changes(
+    repo: &git2::Repository,
     workdir: &Path,
     prefix: &str,
     dir: &str,
@@ -28,7 +44,7 @@ pub(super) fn changes(
     sink: &mut dyn FnMut(&CommitChanges),
 ) -> Result<Vec<CommitChanges>> {
     use std::io::BufRead;
-    let mut cmd = Command::new("git");
+    let mut cmd = command();
     cmd.arg("-C")
         .arg(workdir)
         .args([
@@ -81,7 +97,7 @@ pub(super) fn changes(
         if record.is_empty() {
             continue;
         }
-        match parse_record(record, &watch, prefix) {
+        match parse_record(record, &watch, prefix).and_then(|cc| reread_odd(repo, cc)) {
             Ok(cc) => {
                 sink(&cc);
                 out.push(cc);
@@ -105,6 +121,29 @@ pub(super) fn changes(
         )));
     }
     Ok(out)
+}
+
+/// `cc` with its author, committer and times read from the raw commit where `git log` showed
+/// them empty or at the epoch (what git shows for what it cannot read: an ident without
+/// `<e-mail>`, a date before 1970 or out of range), or where a time cannot be shown. Rare, so
+/// the common commit costs no object read.
+fn reread_odd(repo: &git2::Repository, mut cc: CommitChanges) -> Result<CommitChanges> {
+    let c = &cc.commit;
+    let shown = |t: i64, off: i32| t != 0 && super::time::rfc3339(t, off).is_some();
+    if !c.author.is_empty()
+        && !c.email.is_empty()
+        && shown(c.time, c.offset_minutes)
+        && shown(c.commit_time, c.commit_offset_minutes)
+    {
+        return Ok(cc);
+    }
+    let raw = super::raw_commit(repo, super::oid(&c.id)?)?;
+    let parents = std::mem::take(&mut cc.commit.parents);
+    cc.commit = Commit {
+        parents,
+        ..Commit::from_raw(cc.commit.id.clone(), raw)
+    };
+    Ok(cc)
 }
 
 /// Parses the output of `git log` with [`FORMAT`]; keeps changes under `watch` and strips
@@ -149,6 +188,7 @@ fn parse_record(record: &[u8], watch: &str, prefix: &str) -> Result<CommitChange
         commit_time: ctime.trim().parse().unwrap_or(0),
         commit_offset_minutes: parse_offset(coffset),
         message: message.trim_end().to_owned(),
+        problem: None,
     };
     let changes = raw_entries(&record[end + 1..], watch, prefix);
     Ok(CommitChanges { commit, changes })

@@ -5,12 +5,21 @@
 //! when a `git` binary is present (fast on large flat folders) and a libgit2 tree walk as the
 //! fallback. A differential test keeps them in agreement.
 
+mod blobs;
 mod log;
+mod mailmap;
+pub mod object;
 mod replay;
+mod status;
+mod time;
 mod tracked;
 mod walk;
 
+pub use blobs::{BlobReader, BlobSource};
+use blobs::{commit_tree, file_at, raw_commit};
+pub use mailmap::Mailmap;
 pub use replay::{Replay, Signature};
+pub use time::rfc3339;
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -35,6 +44,28 @@ pub struct Commit {
     pub commit_offset_minutes: i32,
     /// The full message, trailing newline removed.
     pub message: String,
+    /// What could not be read of the commit as written (an author without e-mail, a date out
+    /// of range): the values above are then what git shows, or what could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl Commit {
+    /// The commit `id` with its parents, author, committer and message from its raw object.
+    fn from_raw(id: String, raw: object::RawCommit) -> Commit {
+        Commit {
+            problem: raw.problem(),
+            id,
+            parents: raw.parents,
+            author: raw.author.name,
+            email: raw.author.email,
+            time: raw.author.time,
+            offset_minutes: raw.author.offset_minutes,
+            commit_time: raw.committer.time,
+            commit_offset_minutes: raw.committer.offset_minutes,
+            message: raw.message,
+        }
+    }
 }
 
 /// What happened to one file in one commit.
@@ -127,9 +158,8 @@ impl Repo {
     /// A commit's committer time (when it was made where it is, e.g. when a merge landed):
     /// seconds since the epoch and minutes east of UTC.
     pub fn commit_time(&self, id: &str) -> Result<(i64, i32)> {
-        let c = self.repo.find_commit(oid(id)?).map_err(git_err)?;
-        let t = c.committer().when();
-        Ok((t.seconds(), t.offset_minutes()))
+        let c = raw_commit(&self.repo, oid(id)?)?.committer;
+        Ok((c.time, c.offset_minutes))
     }
 
     /// True for a shallow clone (history cut off).
@@ -151,7 +181,13 @@ impl Repo {
     /// The full hash of HEAD, or `None` for a repository without commits.
     pub fn head(&self) -> Result<Option<String>> {
         match self.repo.head() {
-            Ok(h) => Ok(h.peel_to_commit().ok().map(|c| c.id().to_string())),
+            // Without parsing the commit, which libgit2 refuses for an odd author.
+            Ok(h) => Ok(h
+                .resolve()
+                .ok()
+                .and_then(|r| r.target())
+                .filter(|id| raw_commit(&self.repo, *id).is_ok())
+                .map(|id| id.to_string())),
             Err(e)
                 if matches!(
                     e.code(),
@@ -185,20 +221,28 @@ impl Repo {
         names
     }
 
-    /// The best common ancestor of two commits.
+    /// The best common ancestor of two commits: of `b`'s ancestors, children first, the first
+    /// that is also `a`'s (none of the other common ancestors descends from it). Commits are
+    /// read leniently, as for the history.
     pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
-        let (a, b) = (oid(a)?, oid(b)?);
-        self.repo
-            .merge_base(a, b)
-            .map(|o| o.to_string())
-            .map_err(git_err)
+        let ours: std::collections::HashSet<git2::Oid> =
+            walk::topo_order(&self.repo, oid(a)?, None)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        walk::topo_order(&self.repo, oid(b)?, None)?
+            .into_iter()
+            .rev()
+            .map(|(id, _)| id)
+            .find(|id| ours.contains(id))
+            .map(|id| id.to_string())
+            .ok_or_else(|| Error::Git(format!("{a} and {b} have no common ancestor")))
     }
 
     /// Every file under `dir` (ledger-relative, e.g. `content`) at `commit`, with its bytes.
     /// Symbolic links and submodules are skipped, like the work-tree loader does.
     pub fn files_at(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
-        let tree = c.tree().map_err(git_err)?;
+        let tree = commit_tree(&self.repo, commit)?;
         let full = format!("{}{dir}", self.prefix);
         let mut out = Vec::new();
         let sub = match tree.get_path(Path::new(&full)) {
@@ -239,16 +283,16 @@ impl Repo {
     /// `since` is its merge base. Parents before their children (oldest first, by commit time
     /// where the graph leaves the order open); empty for a repository without commits.
     pub fn commits_since(&self, since: &str) -> Result<Vec<String>> {
-        if self.head()?.is_none() {
+        let Some(head) = self.head()? else {
             return Ok(Vec::new());
-        }
-        let mut walk = self.repo.revwalk().map_err(git_err)?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
-            .map_err(git_err)?;
-        walk.push_head().map_err(git_err)?;
-        walk.hide(oid(since)?).map_err(git_err)?;
-        walk.map(|id| id.map(|o| o.to_string()).map_err(git_err))
-            .collect::<Result<Vec<_>>>()
+        };
+        // Parents before their children, as `check --base` judges the moves in order.
+        Ok(
+            walk::topo_order(&self.repo, oid(&head)?, Some(oid(since)?))?
+                .into_iter()
+                .map(|(id, _)| id.to_string())
+                .collect(),
+        )
     }
 
     /// The files under `dir` (ledger-relative, e.g. `sql`) that differ between `commit` and the
@@ -256,8 +300,7 @@ impl Repo {
     /// detected. Paths are ledger-relative, sorted; `blob` is the new content's id when git
     /// knows it (a file only in the work tree may have none).
     pub fn changed_since(&self, commit: &str, dir: &str) -> Result<Vec<FileChange>> {
-        let c = self.repo.find_commit(oid(commit)?).map_err(git_err)?;
-        let tree = c.tree().map_err(git_err)?;
+        let tree = commit_tree(&self.repo, commit)?;
         let mut opts = git2::DiffOptions::new();
         opts.pathspec(format!("{}{dir}/", self.prefix))
             .include_untracked(true)
@@ -353,7 +396,7 @@ impl Repo {
             Walker::Auto => log::git_available(),
         };
         if use_binary {
-            log::changes(self.workdir()?, &self.prefix, dir, since, sink)
+            log::changes(&self.repo, self.workdir()?, &self.prefix, dir, since, sink)
         } else {
             walk::changes(&self.repo, &self.prefix, dir, since, sink)
         }
@@ -362,35 +405,18 @@ impl Repo {
     /// Files under `dir` (ledger-relative) whose work-tree state differs from HEAD: modified,
     /// new (untracked, not ignored) or deleted. Sorted.
     pub fn dirty_files(&self, dir: &str) -> Result<Vec<String>> {
-        let mut opts = git2::StatusOptions::new();
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .include_ignored(false);
-        opts.pathspec(format!("{}{dir}", self.prefix));
-        let statuses = self.repo.statuses(Some(&mut opts)).map_err(git_err)?;
-        let mut out: Vec<String> = statuses
-            .iter()
-            .filter(|s| {
-                s.status().intersects(
-                    git2::Status::WT_MODIFIED
-                        | git2::Status::WT_NEW
-                        | git2::Status::WT_DELETED
-                        | git2::Status::WT_RENAMED
-                        | git2::Status::INDEX_MODIFIED
-                        | git2::Status::INDEX_NEW
-                        | git2::Status::INDEX_DELETED
-                        | git2::Status::INDEX_RENAMED,
-                )
-            })
-            .filter_map(|s| {
-                s.path()
-                    .ok()
-                    .map(|p| p.strip_prefix(self.prefix.as_str()).unwrap_or(p).to_owned())
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
+        let tree = match self.head()? {
+            Some(h) => Some(commit_tree(&self.repo, &h)?),
+            None => None,
+        };
+        status::dirty_files(&self.repo, tree.as_ref(), &self.prefix, dir)
+    }
+
+    /// The repository's mailmap, as git reads it: `.mailmap` in the work tree, the files and
+    /// blobs of the `mailmap.file` and `mailmap.blob` settings (`HEAD:.mailmap` in a bare
+    /// repository).
+    pub fn mailmap(&self) -> Result<Mailmap> {
+        self.repo.mailmap().map(Mailmap::new).map_err(git_err)
     }
 
     /// git's `user.name`, if configured.
@@ -424,59 +450,6 @@ impl Repo {
         names.dedup();
         Ok(names)
     }
-}
-
-/// The repository's location, from which each thread opens its own [`BlobReader`].
-#[derive(Debug, Clone)]
-pub struct BlobSource {
-    path: std::path::PathBuf,
-    prefix: String,
-}
-
-impl BlobSource {
-    pub fn reader(&self) -> Result<BlobReader> {
-        Ok(BlobReader {
-            repo: git2::Repository::open(&self.path).map_err(git_err)?,
-            prefix: self.prefix.clone(),
-        })
-    }
-}
-
-/// Reads blobs by id; one per thread, from [`BlobSource::reader`].
-pub struct BlobReader {
-    repo: git2::Repository,
-    prefix: String,
-}
-
-impl BlobReader {
-    pub fn read(&self, id: &str) -> Result<Vec<u8>> {
-        let blob = self.repo.find_blob(oid(id)?).map_err(git_err)?;
-        Ok(blob.content().to_vec())
-    }
-
-    /// The bytes of the file at `path` (ledger-relative) in `commit`, if it is a regular file.
-    pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
-        file_at(&self.repo, &self.prefix, commit, path)
-    }
-}
-
-/// The bytes of the file at `prefix` + `path` in `commit`, if it is a regular file there.
-fn file_at(
-    repo: &git2::Repository,
-    prefix: &str,
-    commit: &str,
-    path: &str,
-) -> Result<Option<Vec<u8>>> {
-    let c = repo.find_commit(oid(commit)?).map_err(git_err)?;
-    let tree = c.tree().map_err(git_err)?;
-    let Ok(entry) = tree.get_path(Path::new(&format!("{prefix}{path}"))) else {
-        return Ok(None);
-    };
-    if entry.filemode() != 0o100644 && entry.filemode() != 0o100755 {
-        return Ok(None);
-    }
-    let blob = repo.find_blob(entry.id()).map_err(git_err)?;
-    Ok(Some(blob.content().to_vec()))
 }
 
 fn oid(hex: &str) -> Result<git2::Oid> {

@@ -2,9 +2,11 @@
 //! compared with its parents' (skipped when the subtree id is unchanged), renames detected only
 //! where a commit both adds and deletes.
 
+use super::object::RawCommit;
 use super::{ChangeKind, Commit, CommitChanges, FileChange, git_err};
 use crate::error::Result;
-use git2::{Delta, DiffOptions, Oid, Repository, Sort, Tree};
+use git2::{Delta, DiffOptions, Oid, Repository, Tree};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub(super) fn changes(
@@ -15,47 +17,43 @@ pub(super) fn changes(
     sink: &mut dyn FnMut(&CommitChanges),
 ) -> Result<Vec<CommitChanges>> {
     let full = format!("{prefix}{dir}");
-    let mut walk = repo.revwalk().map_err(git_err)?;
-    walk.push_head().map_err(git_err)?;
-    if let Some(s) = since {
-        walk.hide(super::oid(s)?).map_err(git_err)?;
-    }
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-        .map_err(git_err)?;
-    let subtree = |c: &git2::Commit| -> Option<Oid> {
-        c.tree()
+    let head = repo
+        .head()
+        .map_err(git_err)?
+        .resolve()
+        .map_err(git_err)?
+        .target()
+        .ok_or_else(|| crate::error::Error::Git("HEAD points at no commit".into()))?;
+    let since = since.map(super::oid).transpose()?;
+    let order = topo_order(repo, head, since)?;
+    let subtree = |tree: Option<&str>| -> Option<Oid> {
+        repo.find_tree(Oid::from_str(tree?).ok()?)
             .ok()?
             .get_path(Path::new(&full))
             .ok()
             .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
             .map(|e| e.id())
     };
+    let trees: HashMap<Oid, String> = order.iter().map(|(id, c)| (*id, c.tree.clone())).collect();
+    let tree_of = |p: &str| -> Option<String> {
+        let id = Oid::from_str(p).ok()?;
+        match trees.get(&id) {
+            Some(t) => Some(t.clone()),
+            None => super::raw_commit(repo, id).ok().map(|c| c.tree),
+        }
+    };
     let mut out = Vec::new();
-    for id in walk {
-        let c = repo.find_commit(id.map_err(git_err)?).map_err(git_err)?;
-        let sig = c.author();
-        let committed = c.committer().when();
-        let commit = Commit {
-            id: c.id().to_string(),
-            parents: c.parent_ids().map(|p| p.to_string()).collect(),
-            author: String::from_utf8_lossy(sig.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
-            time: sig.when().seconds(),
-            offset_minutes: sig.when().offset_minutes(),
-            commit_time: committed.seconds(),
-            commit_offset_minutes: committed.offset_minutes(),
-            message: String::from_utf8_lossy(c.message_bytes())
-                .trim_end()
-                .to_owned(),
-        };
-        let new = subtree(&c);
-        let parents: Vec<git2::Commit> = c.parents().collect();
+    for (id, raw) in order {
+        let tree = raw.tree.clone();
+        let commit = Commit::from_raw(id.to_string(), raw);
+        let new = subtree(Some(&tree));
+        let parents: Vec<Option<String>> = commit.parents.iter().map(|p| tree_of(p)).collect();
         let mut changes = Vec::new();
-        let first = parents.first().and_then(&subtree);
+        let first = parents.first().and_then(|t| subtree(t.as_deref()));
         if parents.is_empty() || first != new {
             changes = diff(repo, first, new, dir)?;
             for p in parents.iter().skip(1) {
-                let other = subtree(p);
+                let other = subtree(p.as_deref());
                 if other == new {
                     changes.clear();
                     break;
@@ -83,6 +81,83 @@ pub(super) fn changes(
         out.push(cc);
     }
     Ok(out)
+}
+
+/// The commits reachable from `head` and not from `since`, parents first, read leniently from
+/// their raw objects (libgit2's own walk refuses a commit whose committer it cannot parse). The
+/// order is git's `--topo-order`, reversed: from the tip, a commit is shown once all its
+/// children are, the parents it made ready last first. Grafts and replace refs are not
+/// followed, as `git log` is run without them; a shallow clone's boundary has no parents.
+pub(super) fn topo_order(
+    repo: &Repository,
+    head: Oid,
+    since: Option<Oid>,
+) -> Result<Vec<(Oid, RawCommit)>> {
+    let shallow: HashSet<Oid> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect();
+    let read = |id: Oid| -> Result<RawCommit> {
+        let mut c = super::raw_commit(repo, id)?;
+        if shallow.contains(&id) {
+            c.parents.clear();
+        }
+        Ok(c)
+    };
+    let parents = |c: &RawCommit| -> Vec<Oid> {
+        c.parents
+            .iter()
+            .filter_map(|p| Oid::from_str(p).ok())
+            .collect()
+    };
+    let mut hidden = HashSet::new();
+    let mut todo: Vec<Oid> = since.into_iter().collect();
+    while let Some(id) = todo.pop() {
+        if hidden.insert(id) {
+            todo.extend(parents(&read(id)?));
+        }
+    }
+    let mut commits: HashMap<Oid, RawCommit> = HashMap::new();
+    let mut todo = vec![head];
+    while let Some(id) = todo.pop() {
+        if hidden.contains(&id) || commits.contains_key(&id) {
+            continue;
+        }
+        let c = read(id)?;
+        todo.extend(parents(&c));
+        commits.insert(id, c);
+    }
+    let mut children: HashMap<Oid, usize> = commits.keys().map(|k| (*k, 0)).collect();
+    for c in commits.values() {
+        for p in parents(c) {
+            if let Some(n) = children.get_mut(&p) {
+                *n += 1;
+            }
+        }
+    }
+    let mut stack: Vec<Oid> = commits
+        .contains_key(&head)
+        .then_some(head)
+        .into_iter()
+        .collect();
+    let mut order = Vec::with_capacity(commits.len());
+    while let Some(id) = stack.pop() {
+        let Some(c) = commits.remove(&id) else {
+            continue;
+        };
+        for p in parents(&c) {
+            if let Some(n) = children.get_mut(&p) {
+                *n -= 1;
+                if *n == 0 {
+                    stack.push(p);
+                }
+            }
+        }
+        order.push((id, c));
+    }
+    order.reverse();
+    Ok(order)
 }
 
 fn blob_in(tree: Option<&Tree>, path: &str, dir: &str) -> Option<String> {

@@ -14,6 +14,7 @@
 //! Each file is one header line, `FORMAT CHECKSUM` (16 hex digits of [`Checksum`] over the
 //! rest), then the JSON.
 
+use super::commits::OddCommit;
 use super::mine::{FileState, MineOptions, SinceBase, State, stream_prefetched};
 use super::{FieldChange, Step, Timeline};
 use crate::error::{Error, Result};
@@ -26,7 +27,7 @@ use std::path::Path;
 const FILE: &str = "history.json";
 const TAIL: &str = "history-tail.json";
 /// Changes whenever the cached shape or its meaning changes.
-const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-5");
+const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/history-6");
 
 /// Written from a borrowed [`State`] (the changes are not copied), read as owned.
 #[derive(Serialize, Deserialize)]
@@ -35,6 +36,9 @@ struct CacheFile<'a> {
     commits: Vec<CachedCommit>,
     by_path: BTreeMap<String, usize>,
     files: Vec<CachedFile<'a>>,
+    /// [`State::odd`]: rarely anything.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    odd: BTreeMap<String, OddCommit>,
 }
 
 /// The files changed or added since the base file, whole, and the paths that point at them.
@@ -47,6 +51,9 @@ struct TailFile<'a> {
     dropped: Vec<String>,
     by_path: BTreeMap<String, usize>,
     files: BTreeMap<usize, CachedFile<'a>>,
+    /// All of [`State::odd`] (rarely anything).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    odd: BTreeMap<String, OddCommit>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -367,6 +374,7 @@ fn to_cache(state: &State) -> Option<CacheFile<'_>> {
         commits: commits.finish(),
         by_path: state.by_path.clone(),
         files,
+        odd: state.odd.clone(),
     })
 }
 
@@ -390,6 +398,7 @@ fn to_tail<'a>(state: &'a State, since: &SinceBase) -> Option<TailFile<'a>> {
             .map(|(p, &i)| (p.clone(), i))
             .collect(),
         files,
+        odd: state.odd.clone(),
     })
 }
 
@@ -432,6 +441,7 @@ fn from_cache(file: CacheFile) -> Option<State> {
         head: Some(file.head),
         by_path: file.by_path,
         files,
+        odd: file.odd,
         since_base: None,
     })
 }
@@ -462,6 +472,7 @@ fn apply_tail(state: &mut State, since: &mut SinceBase, tail: TailFile) {
     }
     state.by_path.extend(tail.by_path);
     since.dropped.extend(tail.dropped);
+    state.odd = tail.odd;
     state.head = Some(tail.head);
 }
 

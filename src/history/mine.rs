@@ -6,6 +6,7 @@
 //! edit one file, each commit shows only its own change. A version that does not parse stands
 //! for the version it was compared with, so the next one is compared with the last that parsed.
 
+use super::commits::OddCommit;
 use super::fields::{self, Fields};
 use super::{History, Step, Timeline, rfc3339};
 use crate::error::{Error, Result};
@@ -50,13 +51,17 @@ pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
         return Ok(History {
             head: None,
             partial,
-            files: Default::default(),
+            ..Default::default()
         });
     };
     let state = super::cache::mine_cached(repo, &head, opts)?;
+    let warnings = super::commits::odd_warnings(&state.odd);
     let mut history = state.into_history();
     history.head = Some(head);
     history.partial = partial;
+    history.warnings = warnings;
+    // After the cache, so a new `.mailmap` never meets stale names.
+    super::commits::apply_mailmap(&repo.mailmap()?, &mut history);
     working_tree(root, repo, &mut history)?;
     Ok(history)
 }
@@ -69,6 +74,9 @@ pub struct State {
     pub head: Option<String>,
     pub by_path: BTreeMap<String, usize>,
     pub files: Vec<FileState>,
+    /// The commits of the timelines (authors of steps and landing commits) that could not be
+    /// read as written, by id.
+    pub odd: BTreeMap<String, OddCommit>,
     /// What changed since the state was read from the cache's base file, so the cache can
     /// write only that; `None` for a state mined from scratch.
     #[serde(skip)]
@@ -128,6 +136,14 @@ impl State {
                     since.files.insert(fi);
                     if let (Some(old), Some(_)) = (from, existing) {
                         since.dropped.insert(old.to_owned());
+                    }
+                }
+                for c in [&cc.commit, &stream[landed[ci]].commit] {
+                    if let Some(problem) = &c.problem {
+                        self.odd.entry(c.id.clone()).or_insert_with(|| OddCommit {
+                            path: ch.path.clone(),
+                            problem: problem.clone(),
+                        });
                     }
                 }
                 let kind = load::classify(ch.path.strip_prefix("content/").unwrap_or(""));

@@ -4,6 +4,7 @@
 //! prints or reads the clock.
 
 pub mod cache;
+mod commits;
 pub mod facts;
 mod fields;
 pub mod mine;
@@ -103,6 +104,9 @@ pub struct History {
     pub partial: bool,
     /// Timelines by the file's latest path.
     pub files: BTreeMap<String, Timeline>,
+    /// Warnings about the history: commits that could not be read as written (W0606).
+    #[serde(skip)]
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 impl History {
@@ -112,13 +116,11 @@ impl History {
     }
 }
 
-/// An RFC 3339 time with offset from seconds and minutes east of UTC.
+/// An RFC 3339 time with offset from seconds and minutes east of UTC; the epoch for a time
+/// that cannot be shown (the walkers have already replaced those by the epoch and said so).
 pub fn rfc3339(secs: i64, offset_minutes: i32) -> String {
-    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
-    ts.to_zoned(jiff::tz::TimeZone::fixed(off))
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    crate::git::rfc3339(secs, offset_minutes)
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_owned())
 }
 
 #[cfg(test)]
@@ -130,5 +132,10 @@ mod tests {
             "2019-03-01T10:00:00+08:00"
         );
         assert_eq!(super::rfc3339(0, 0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            super::rfc3339(253_402_300_800, 0),
+            "1970-01-01T00:00:00+00:00",
+            "out of range"
+        );
     }
 }

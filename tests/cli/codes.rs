@@ -64,11 +64,38 @@ fn two_versions(dir: &Path) -> Ledger {
     overlay(l.checkout("pr"), "head").commit("on pr")
 }
 
+/// Writes HEAD's commit again as a raw object whose author has no `<email>` (as no well-behaved
+/// tool would), and moves the branch to it.
+fn rewrite_head_without_email(l: &Ledger) {
+    let repo = crate::harness::open_repo(l.dir());
+    let head = repo.refname_to_id("HEAD").unwrap();
+    let odb = repo.odb().unwrap();
+    let raw = String::from_utf8(odb.read(head).unwrap().data().to_vec()).unwrap();
+    let raw: String = raw
+        .lines()
+        .map(|line| match line.strip_prefix("author ") {
+            Some(a) => format!(
+                "author {}{}\n",
+                a.split(" <").next().unwrap(),
+                &a[a.find('>').unwrap() + 1..]
+            ),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    let id = odb.write(git2::ObjectType::Commit, raw.as_bytes()).unwrap();
+    let branch = repo.head().unwrap().name().unwrap().to_owned();
+    repo.reference(&branch, id, true, "odd commit").unwrap();
+}
+
 /// The minimal ledger with the fixture of `code` applied.
 fn ledger_for(code: Code) -> Ledger {
     let dir = fixtures().join(code.as_str());
     if is_two_versions(code) {
-        return two_versions(&dir);
+        let l = two_versions(&dir);
+        if dir.join("setup.txt").is_file() {
+            rewrite_head_without_email(&l);
+        }
+        return l;
     }
     let l = Ledger::minimal().overlay(&dir);
     let setup = dir.join("setup.txt");

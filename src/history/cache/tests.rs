@@ -23,6 +23,15 @@ fn state() -> State {
                 status_step("2019-03-08T10:00:00+08:00", Some("developing"), "submitted"),
             ],
         )],
+        // Kept by the cache, so a warm run warns as a cold one.
+        odd: [(
+            "c2019-03-08T10:00:00+08:00".to_owned(),
+            super::OddCommit {
+                path: "content/entries/0020-a.md".into(),
+                problem: "the author has no <e-mail>".into(),
+            },
+        )]
+        .into(),
         since_base: None,
     }
 }

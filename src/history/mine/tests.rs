@@ -13,6 +13,7 @@ fn c(id: &str, parents: &[&str]) -> CommitChanges {
             commit_time: 0,
             commit_offset_minutes: 0,
             message: String::new(),
+            problem: None,
         },
         changes: Vec::new(),
     }

@@ -225,6 +225,7 @@ pub(super) fn history() -> History {
         head: Some("f".repeat(40)),
         partial: false,
         files,
+        ..Default::default()
     }
 }
 
