@@ -139,6 +139,7 @@ pub(super) fn against_base(
         }
         .options(dir, super::history::WalkerArg::Auto);
         let h = history::mine(dir, &repo, &opts)?;
+        super::warn(&h.warnings);
         let mut moves = Vec::new();
         for t in h.files.values().filter(|t| !t.deleted) {
             for tr in facts::transitions(t) {

@@ -82,6 +82,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     };
     let opts = args.mine.options(dir, args.walker);
     let h = history::mine(dir, &repo, &opts)?;
+    super::warn(&h.warnings);
     let text = match (&args.file, args.format) {
         (Some(f), HistoryFormat::Json) => serde_json::to_string_pretty(&h.of(f))? + "\n",
         (None, HistoryFormat::Json) => serde_json::to_string_pretty(&h)? + "\n",

@@ -50,11 +50,15 @@ pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
         return Ok(History {
             head: None,
             partial,
-            files: Default::default(),
+            ..Default::default()
         });
     };
-    let state = super::cache::mine_cached(repo, &head, opts)?;
+    if let Some(cache) = &opts.cache_dir {
+        crate::paths::ensure_real_folder(root, cache, "the history cache")?;
+    }
+    let (state, warnings) = super::cache::mine_cached(repo, &head, opts)?;
     let mut history = state.into_history();
+    history.warnings = warnings;
     history.head = Some(head);
     history.partial = partial;
     working_tree(root, repo, &mut history)?;

@@ -103,6 +103,9 @@ pub struct History {
     pub partial: bool,
     /// Timelines by the file's latest path.
     pub files: BTreeMap<String, Timeline>,
+    /// For the user: what was wrong with the cache (it was rebuilt). Not part of the history.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl History {

@@ -224,6 +224,7 @@ pub(super) fn history() -> History {
         head: Some("f".repeat(40)),
         partial: false,
         files,
+        warnings: Vec::new(),
     }
 }
 
