@@ -64,6 +64,8 @@ pub enum Built {
         diagnostics: Vec<Diagnostic>,
         /// False when the ledger is not a git repository (the site has no history).
         has_history: bool,
+        /// What the user should know about the history cache (it was broken and rebuilt).
+        warnings: Vec<String>,
     },
     /// Nothing was written: the ledger (or the theme) has errors.
     Failed {
@@ -128,32 +130,6 @@ fn mine(dir: &Path, opts: &MineOptions) -> Result<(History, Option<String>, bool
     Ok((history, at, true))
 }
 
-/// Refuses an output folder whose update would replace or remove the ledger's own files: the ledger
-/// itself, a folder above it, or one of its inputs.
-fn check_out(dir: &Path, out: &Path) -> Result<()> {
-    let real = |p: &Path| -> PathBuf {
-        if let Ok(c) = p.canonicalize() {
-            return c;
-        }
-        match (p.parent().map(Path::canonicalize), p.file_name()) {
-            (Some(Ok(parent)), Some(name)) => parent.join(name),
-            _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
-        }
-    };
-    let (d, o) = (real(dir), real(out));
-    let inside = ["content", "sql", "themes", ".git", crate::config::FILE]
-        .iter()
-        .any(|x| o.starts_with(d.join(x)));
-    if d.starts_with(&o) || inside {
-        return Err(crate::Error::Usage(format!(
-            "refusing to write the site into {}: it would replace the ledger's own files \
-             (pass --out DIR, e.g. --out public)",
-            out.display()
-        )));
-    }
-    Ok(())
-}
-
 /// Builds the site of the ledger at `dir` into `opts.out`. `phase` is called as each phase
 /// starts, `progress` as pages are written. The previous output is replaced only when
 /// everything succeeded.
@@ -163,7 +139,10 @@ pub fn build(
     phase: &mut dyn FnMut(Phase),
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Built> {
-    check_out(dir, &opts.out)?;
+    crate::paths::check_out(dir, &opts.out, "the site", "public")?;
+    if let Some(cache) = &opts.mine.cache_dir {
+        crate::paths::ensure_real_folder(dir, cache, "the history cache")?;
+    }
     phase(Phase::Read);
     // The content is checked while the history is mined and the previous output is read:
     // none needs the others, and a failed check only wastes mining that the cache keeps for the
@@ -196,7 +175,7 @@ pub fn build(
             max_file_size: loaded.config.max_file_size,
         });
     }
-    let (history, generated_at, has_history) = mined?;
+    let (mut history, generated_at, has_history) = mined?;
     // Warnings about the history (odd commits) are the build's warnings too.
     diags.extend(history.warnings.iter().cloned());
     crate::diag::sort(&mut diags);
@@ -228,7 +207,7 @@ pub fn build(
         progress,
     };
     let staging = staging?;
-    let pages = match site::build_into(&input, &mut theme, &staging) {
+    let pages = match site::build_into(&input, &mut theme, &staging)? {
         Ok(n) => n,
         Err(diagnostics) => {
             return Ok(Built::Failed {
@@ -243,11 +222,13 @@ pub fn build(
     // Freeing a large ledger and its history takes a good part of a second: it is done on
     // another thread, which a command that exits next does not wait for.
     drop(input);
+    let warnings = std::mem::take(&mut history.cache_warnings);
     std::thread::spawn(move || drop((history, loaded.ledger, theme)));
     Ok(Built::Site {
         pages,
         diagnostics: diags,
         has_history,
+        warnings,
     })
 }
 

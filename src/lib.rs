@@ -37,6 +37,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod model;
 pub mod notes;
+pub mod paths;
 pub mod report;
 pub mod scaffold;
 pub mod schema;

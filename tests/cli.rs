@@ -46,3 +46,6 @@ mod paths;
 
 #[path = "cli/gitodd.rs"]
 mod gitodd;
+
+#[path = "cli/output.rs"]
+mod output;

@@ -104,7 +104,9 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             pages,
             diagnostics,
             has_history,
+            warnings,
         } => {
+            super::warn(warnings);
             if !has_history {
                 eprintln!(
                     "warning: {} is not a git repository: the site has no history",

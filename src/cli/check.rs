@@ -147,6 +147,7 @@ pub(super) fn against_base(
                 .filter(|w| range.iter().any(|c| w.message.contains(c.as_str())))
                 .cloned(),
         );
+        super::warn(&h.cache_warnings);
         base::track(&h, &range)
     };
     let mut diagnostics = base::check(&base::Versions {

@@ -26,6 +26,10 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     } else {
         dir.join(&args.out)
     };
+    // Into a ledger, the demo never goes over its own files.
+    if dir.join(crate::config::FILE).is_file() {
+        crate::paths::check_out(dir, &target, "the demo", "opsledger-demo")?;
+    }
     if target.exists() || target.is_symlink() {
         let empty = target.is_dir()
             && std::fs::read_dir(&target)

@@ -89,6 +89,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             crate::report::render(&h.warnings, crate::report::Format::Human, &|_| None, false)
         );
     }
+    super::warn(&h.cache_warnings);
     let text = match (&args.file, args.format) {
         (Some(f), HistoryFormat::Json) => serde_json::to_string_pretty(&h.of(f))? + "\n",
         (None, HistoryFormat::Json) => serde_json::to_string_pretty(&h)? + "\n",

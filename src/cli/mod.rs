@@ -72,6 +72,8 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    #[cfg(debug_assertions)]
+    test_faults();
     let result = match &cli.command {
         Command::Demo(a) => demo::run(&cli.dir, a),
         Command::Build(a) => build::run(&cli.dir, a),
@@ -94,6 +96,23 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Debug builds only (the tests' binary): `OPSLEDGER_TEST_ABORT_AFTER_MOVES=N` makes a build
+/// abort, as if killed, once it has moved N files into its output folder.
+#[cfg(debug_assertions)]
+fn test_faults() {
+    let n = std::env::var("OPSLEDGER_TEST_ABORT_AFTER_MOVES");
+    if let Some(n) = n.ok().and_then(|n| n.parse().ok()) {
+        crate::site::output::journal::fault::abort_after_moves(n);
+    }
+}
+
+/// Prints each of the library's `warnings` (about the tool's own files, not the content).
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
     }
 }
 

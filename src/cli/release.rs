@@ -64,6 +64,13 @@ fn notes(dir: &Path, args: &NotesArgs) -> crate::Result<Outcome> {
             "--to and --from are for --format eml".to_owned(),
         ));
     }
+    let path = args.out.as_ref().map(|file| match file.is_absolute() {
+        true => file.clone(),
+        false => dir.join(file),
+    });
+    if let Some(path) = &path {
+        crate::paths::check_out(dir, path, "the notes", "notes.md")?;
+    }
     let loaded = load::load(dir)?;
     let notes = Notes::build(&loaded.ledger, &loaded.config, &args.id)?;
     let envelope = Envelope {
@@ -78,14 +85,9 @@ fn notes(dir: &Path, args: &NotesArgs) -> crate::Result<Outcome> {
             super::count(errors, "error")
         );
     }
-    match &args.out {
-        Some(file) => {
-            let path = if file.is_absolute() {
-                file.clone()
-            } else {
-                dir.join(file)
-            };
-            std::fs::write(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+    match &path {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(|e| Error::io(path, e))?;
             out(&format!("wrote {}\n", path.display()))?;
         }
         None => out(&text)?,

@@ -45,6 +45,7 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let root = dir
         .join(".opsledger/serve")
         .join(server.addr.port().to_string());
+    crate::paths::ensure_real_folder(dir, &root, "the live preview's builds")?;
     if root.exists() {
         std::fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
     }
@@ -95,7 +96,10 @@ impl Builder<'_> {
         self.builds += 1;
         self.opts.out = self.root.join(format!("site-{}", self.builds));
         match build::build(self.dir, &self.opts, &mut |_| {}, &|_| {}) {
-            Ok(Built::Site { pages, .. }) => {
+            Ok(Built::Site {
+                pages, warnings, ..
+            }) => {
+                super::warn(&warnings);
                 self.live.publish_site(&self.opts.out);
                 // The version before the last good one is no longer served.
                 if let Some(old) = self.builds.checked_sub(2) {

@@ -19,6 +19,7 @@ use super::mine::{FileState, MineOptions, SinceBase, State, stream_prefetched};
 use super::{FieldChange, Step, Timeline};
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, Repo};
+use checksum::{Checksum, Hashing};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -91,9 +92,27 @@ struct CachedStep<'a> {
     note: Option<String>,
 }
 
-/// The mining state at `head`, from the cache where it can be trusted.
-pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<State> {
-    let cached = opts.cache_dir.as_deref().and_then(read);
+/// The mining state at `head`, from the cache where it can be trusted, and the warnings for
+/// the user about a cache that was broken (it is mined again and rewritten).
+pub fn mine_cached(repo: &Repo, head: &str, opts: &MineOptions) -> Result<(State, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let state = mine_into(repo, head, opts, &mut warnings)?;
+    Ok((state, warnings))
+}
+
+fn mine_into(
+    repo: &Repo,
+    head: &str,
+    opts: &MineOptions,
+    warnings: &mut Vec<String>,
+) -> Result<State> {
+    if let Some(dir) = opts.cache_dir.as_deref() {
+        // What a killed run was writing.
+        for name in [FILE, TAIL] {
+            crate::paths::clear(&dir.join(format!("{name}.tmp")))?;
+        }
+    }
+    let cached = opts.cache_dir.as_deref().and_then(|d| read(d, warnings));
     if let Some(mut state) = cached {
         let old = state.head.clone().unwrap_or_default();
         if old == head {
@@ -136,10 +155,7 @@ fn save(dir: Option<&Path>, state: &State) -> Result<()> {
         return Ok(());
     };
     write(dir, FILE, &file)?;
-    match std::fs::remove_file(dir.join(TAIL)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir.join(TAIL), e)),
-        _ => Ok(()),
-    }
+    crate::paths::clear(&dir.join(TAIL))
 }
 
 /// True when following first parents from the newest commit of `stream` leads to `old`.
@@ -160,14 +176,20 @@ fn descends_along_first_parent(stream: &[crate::git::CommitChanges], old: &str) 
     false
 }
 
-/// The state the cache holds: the base file, and the tail when it continues the base.
-fn read(dir: &Path) -> Option<State> {
-    let mut state = from_cache(read_file::<CacheFile>(&dir.join(FILE))?)?;
+/// The state the cache holds: the base file, and the tail when it continues the base. A file
+/// that is broken (not a file, unreadable, damaged) is a warning in `warnings`.
+fn read(dir: &Path, warnings: &mut Vec<String>) -> Option<State> {
+    let base = dir.join(FILE);
+    let state = from_cache(read_file::<CacheFile>(&base, warnings)?);
+    let Some(mut state) = state else {
+        warnings.push(broken(&base, "it does not hold together"));
+        return None;
+    };
     let mut since = SinceBase {
         base: state.head.clone()?,
         ..Default::default()
     };
-    if let Some(tail) = read_file::<TailFile>(&dir.join(TAIL))
+    if let Some(tail) = read_file::<TailFile>(&dir.join(TAIL), warnings)
         && tail.base == since.base
     {
         apply_tail(&mut state, &mut since, tail);
@@ -176,16 +198,52 @@ fn read(dir: &Path) -> Option<State> {
     Some(state)
 }
 
-/// The JSON after the header of the file at `path`, when the format and the checksum match.
-fn read_file<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = std::fs::read(path).ok()?;
-    let nl = bytes.iter().position(|&b| b == b'\n')?;
-    let (header, payload) = (std::str::from_utf8(&bytes[..nl]).ok()?, &bytes[nl + 1..]);
-    let (format, sum) = header.rsplit_once(' ')?;
-    if format != FORMAT || u64::from_str_radix(sum, 16).ok()? != Checksum::of(payload) {
-        return None;
+/// The JSON after the header of the file at `path`, when it is a regular file of this format
+/// with a matching checksum. None when there is no such file or it is of another format (both
+/// expected); anything else is broken, and said in `warnings`.
+fn read_file<T: serde::de::DeserializeOwned>(path: &Path, warnings: &mut Vec<String>) -> Option<T> {
+    let bytes = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Ok(m) if !m.is_file() => {
+            warnings.push(broken(path, "it is not a file"));
+            return None;
+        }
+        _ => std::fs::read(path),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            warnings.push(broken(path, &format!("it cannot be read ({e})")));
+            return None;
+        }
+    };
+    let header = bytes.iter().position(|&b| b == b'\n').and_then(|nl| {
+        let (format, sum) = std::str::from_utf8(&bytes[..nl]).ok()?.rsplit_once(' ')?;
+        Some((format, u64::from_str_radix(sum, 16).ok(), &bytes[nl + 1..]))
+    });
+    match header {
+        Some((format, _, _)) if format != FORMAT => None,
+        Some((_, Some(sum), payload)) if sum == Checksum::of(payload) => {
+            let parsed = serde_json::from_slice(payload).ok();
+            if parsed.is_none() {
+                warnings.push(broken(path, "it does not hold together"));
+            }
+            parsed
+        }
+        _ => {
+            warnings.push(broken(path, "it is damaged (its checksum does not match)"));
+            None
+        }
     }
-    serde_json::from_slice(payload).ok()
+}
+
+/// The warning for a broken cache file.
+fn broken(path: &Path, why: &str) -> String {
+    format!(
+        "the history cache {} is broken ({why}): the history was mined again and the cache \
+         rewritten",
+        path.display()
+    )
 }
 
 /// Writes `value` as `dir/name`, through a temporary file renamed into place.
@@ -193,8 +251,9 @@ fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
     use std::io::{Seek, SeekFrom, Write};
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tmp = dir.join(format!("{name}.tmp"));
+    crate::paths::clear(&tmp)?;
     let io = |e| Error::io(&tmp, e);
-    let mut out = std::fs::File::create(&tmp).map_err(io)?;
+    let mut out = std::fs::File::create_new(&tmp).map_err(io)?;
     // The header's checksum is filled in once the JSON after it has gone through.
     writeln!(out, "{FORMAT} {:016x}", 0).map_err(io)?;
     let mut w = std::io::BufWriter::with_capacity(
@@ -213,93 +272,12 @@ fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
         .map_err(io)?;
     write!(out, "{:016x}", sum.finish()).map_err(io)?;
     drop(out);
-    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(dir, e))
-}
-
-/// A writer that keeps the [`Checksum`] of what goes through it.
-struct Hashing<W> {
-    inner: W,
-    sum: Checksum,
-}
-
-impl<W: std::io::Write> std::io::Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sum.update(&buf[..n]);
-        Ok(n)
+    // A folder standing where the file goes is part of a broken cache.
+    let file = dir.join(name);
+    if std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_dir()) {
+        crate::paths::clear(&file)?;
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// FNV-1a over 8-byte little-endian words (the last one zero-padded), each step followed by an
-/// xor-shift, then the length: fast (tens of milliseconds for a 50 MB cache) and the same for
-/// the same bytes however they are split. It catches edits and torn writes; it is no signature.
-struct Checksum {
-    h: u64,
-    tail: [u8; 8],
-    pending: usize,
-    len: u64,
-}
-
-impl Default for Checksum {
-    fn default() -> Self {
-        Checksum {
-            h: Self::BASIS,
-            tail: [0; 8],
-            pending: 0,
-            len: 0,
-        }
-    }
-}
-
-impl Checksum {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-
-    fn of(bytes: &[u8]) -> u64 {
-        let mut c = Checksum::default();
-        c.update(bytes);
-        c.finish()
-    }
-
-    fn word(&mut self, w: u64) {
-        let h = (self.h ^ w).wrapping_mul(Self::PRIME);
-        self.h = h ^ (h >> 29);
-    }
-
-    fn update(&mut self, mut bytes: &[u8]) {
-        self.len += bytes.len() as u64;
-        if self.pending > 0 {
-            let take = (8 - self.pending).min(bytes.len());
-            self.tail[self.pending..self.pending + take].copy_from_slice(&bytes[..take]);
-            self.pending += take;
-            bytes = &bytes[take..];
-            if self.pending < 8 {
-                return;
-            }
-            self.word(u64::from_le_bytes(self.tail));
-            self.pending = 0;
-        }
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.word(u64::from_le_bytes(w.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        self.tail[..rest.len()].copy_from_slice(rest);
-        self.pending = rest.len();
-    }
-
-    fn finish(mut self) -> u64 {
-        if self.pending > 0 {
-            self.tail[self.pending..].fill(0);
-            self.word(u64::from_le_bytes(self.tail));
-        }
-        self.word(self.len);
-        self.h
-    }
+    std::fs::rename(&tmp, &file).map_err(|e| Error::io(&file, e))
 }
 
 /// Numbers commits in the order they are first met.
@@ -510,5 +488,6 @@ fn decode(commits: &[CachedCommit], f: CachedFile) -> Option<FileState> {
     })
 }
 
+mod checksum;
 #[cfg(test)]
 mod tests;

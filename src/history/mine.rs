@@ -54,9 +54,13 @@ pub fn mine(root: &Path, repo: &Repo, opts: &MineOptions) -> Result<History> {
             ..Default::default()
         });
     };
-    let state = super::cache::mine_cached(repo, &head, opts)?;
+    if let Some(cache) = &opts.cache_dir {
+        crate::paths::ensure_real_folder(root, cache, "the history cache")?;
+    }
+    let (state, cache_warnings) = super::cache::mine_cached(repo, &head, opts)?;
     let warnings = super::commits::odd_warnings(&state.odd);
     let mut history = state.into_history();
+    history.cache_warnings = cache_warnings;
     history.head = Some(head);
     history.partial = partial;
     history.warnings = warnings;

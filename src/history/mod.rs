@@ -107,6 +107,9 @@ pub struct History {
     /// Warnings about the history: commits that could not be read as written (W0606).
     #[serde(skip)]
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// For the user: what was wrong with the cache (it was rebuilt). Not part of the history.
+    #[serde(skip)]
+    pub cache_warnings: Vec<String>,
 }
 
 impl History {

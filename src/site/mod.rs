@@ -177,13 +177,22 @@ impl<'a> Markdown<'a> {
     }
 }
 
+/// Why the site was not made: a template failed (diagnostics, E0701), or the tool itself did
+/// (a write failed: a full disk, a read-only folder).
+enum Failure {
+    Template(Vec<Diagnostic>),
+    Tool(crate::Error),
+}
+
 /// The whole site written into `staging` as it is rendered (pages are not held in memory):
-/// every page, the theme's static files and the exports. Returns how many pages were written.
+/// every page, the theme's static files and the exports. Returns how many pages were written,
+/// or the diagnostics of the templates that failed; a file that cannot be written is the
+/// tool's failure.
 pub fn build_into(
     input: &SiteInput,
     theme: &mut Theme,
     staging: &output::Staging,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> crate::Result<Result<usize, Vec<Diagnostic>>> {
     let exports = export::ExportInput {
         config: input.config,
         ledger: input.ledger,
@@ -194,27 +203,19 @@ pub fn build_into(
     // Each export is written as soon as it is made (they run in parallel with each other and
     // the pages), so the large ones are not all in memory at once. The first failure, in the
     // order of the exports, is reported.
-    let write_exports = || -> Result<(), Vec<Diagnostic>> {
-        let results: Vec<Result<(), Vec<Diagnostic>>> = export::EXPORTS
+    let write_exports = || -> crate::Result<()> {
+        let results: Vec<crate::Result<()>> = export::EXPORTS
             .par_iter()
-            .map(|x| {
-                staging
-                    .write_with(x.path, |w| (x.write)(&exports, w))
-                    .map_err(|e| {
-                        vec![Diagnostic::new(
-                            crate::diag::Code::TemplateError,
-                            "(exports)",
-                            crate::diag::Pos::START,
-                            format!("cannot write the exports: {e}"),
-                        )]
-                    })
-            })
+            .map(|x| staging.write_with(x.path, |w| (x.write)(&exports, w)))
             .collect();
         results.into_iter().collect()
     };
     let (pages, exported) = rayon::join(|| render_with(input, theme, staging), write_exports);
-    exported?;
-    pages
+    match (pages, exported) {
+        (Err(Failure::Tool(e)), _) | (_, Err(e)) => Err(e),
+        (Err(Failure::Template(diags)), Ok(())) => Ok(Err(diags)),
+        (Ok(pages), Ok(())) => Ok(Ok(pages)),
+    }
 }
 
 /// Renders every page (in parallel) and the static files, writing each to `staging` as soon as
@@ -223,15 +224,7 @@ fn render_with(
     input: &SiteInput,
     theme: &mut Theme,
     staging: &output::Staging,
-) -> Result<usize, Vec<Diagnostic>> {
-    let io_error = |e: crate::Error| {
-        vec![Diagnostic::new(
-            crate::diag::Code::TemplateError,
-            "(output)",
-            crate::diag::Pos::START,
-            format!("cannot write the site: {e}"),
-        )]
-    };
+) -> Result<usize, Failure> {
     let lang = input.config.language;
     theme.add_global(
         "t",
@@ -266,7 +259,7 @@ fn render_with(
     (input.progress)(Progress::Pages(plan.len()));
     let theme = &*theme;
     let global = global_fingerprint(theme, input.config);
-    let results: Vec<Result<(), Vec<Diagnostic>>> = plan
+    let results: Vec<Result<(), Failure>> = plan
         .into_par_iter()
         .map(|job| {
             let p = job();
@@ -275,10 +268,12 @@ fn render_with(
                 .map(|i| pages::hash_of(&(global, p.template, p.nav, &p.path, i)));
             if !fingerprint.is_some_and(|f| staging.fresh(&p.path, f)) {
                 let (template, path) = (p.template, p.path.clone());
-                let html = theme.render(template, p.context()).map_err(|d| vec![*d])?;
+                let html = theme
+                    .render(template, p.context())
+                    .map_err(|d| Failure::Template(vec![*d]))?;
                 staging
                     .write_page(&path, html.as_bytes(), fingerprint)
-                    .map_err(io_error)?;
+                    .map_err(Failure::Tool)?;
             }
             (input.progress)(Progress::Page);
             Ok(())
@@ -286,22 +281,29 @@ fn render_with(
         .collect();
     let pages = results.len();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    for d in results.into_iter().filter_map(Result::err).flatten() {
-        if !diags
+    for failure in results.into_iter().filter_map(Result::err) {
+        match failure {
+            Failure::Tool(e) => return Err(Failure::Tool(e)),
+            Failure::Template(d) => diags.extend(d),
+        }
+    }
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for d in diags {
+        if !unique
             .iter()
             .any(|x| x.file == d.file && x.line == d.line && x.message == d.message)
         {
-            diags.push(d);
+            unique.push(d);
         }
     }
-    if !diags.is_empty() {
-        crate::diag::sort(&mut diags);
-        return Err(diags);
+    if !unique.is_empty() {
+        crate::diag::sort(&mut unique);
+        return Err(Failure::Template(unique));
     }
     for (path, bytes) in &theme.statics {
         staging
             .write_page(&format!("static/{path}"), bytes, None)
-            .map_err(io_error)?;
+            .map_err(Failure::Tool)?;
     }
     Ok(pages)
 }

@@ -142,7 +142,10 @@ fn init_adds_the_site_and_the_cache_to_an_existing_gitignore() {
     let dir = l.dir().to_str().unwrap().to_owned();
     let (code, out, err) = l.run(&["init", &dir]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("added to .gitignore: /.opsledger/"), "{out}");
+    assert!(
+        out.contains("added to .gitignore: /.public.tmp-*/, /.opsledger/"),
+        "{out}"
+    );
     let text = l.read(".gitignore");
     assert!(text.starts_with("target/\n/public/\n"), "{text}");
     assert_eq!(text.matches("/.opsledger/").count(), 1, "{text}");

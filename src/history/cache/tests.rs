@@ -62,7 +62,7 @@ fn the_checksum_does_not_depend_on_how_the_bytes_are_split() {
 fn a_written_cache_reads_back_and_an_edited_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     save(Some(dir.path()), &state()).unwrap();
-    let back = read(dir.path()).expect("reads back");
+    let back = read(dir.path(), &mut Vec::new()).expect("reads back");
     assert_eq!(content(&back), content(&state()));
 
     let path = dir.path().join(FILE);
@@ -70,9 +70,9 @@ fn a_written_cache_reads_back_and_an_edited_one_is_refused() {
     assert!(text.starts_with(&format!("{FORMAT} ")), "{text}");
     // Still valid JSON, but not what was written.
     std::fs::write(&path, text.replacen("\"submitted\"", "\"released\"", 1)).unwrap();
-    assert!(read(dir.path()).is_none());
+    assert!(read(dir.path(), &mut Vec::new()).is_none());
     std::fs::write(&path, &text[..text.len() - 1]).unwrap();
-    assert!(read(dir.path()).is_none(), "a torn write");
+    assert!(read(dir.path(), &mut Vec::new()).is_none(), "a torn write");
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn a_cache_pointing_out_of_range_is_refused() {
 /// The state read from `dir`, then moved on as `extend` would: #20 renamed with a new step,
 /// #21 added.
 fn moved_on(dir: &Path) -> State {
-    let mut s = read(dir).expect("the base");
+    let mut s = read(dir, &mut Vec::new()).expect("the base");
     let since = s.since_base.as_mut().expect("read from a base");
     let renamed = "content/entries/0020-b.md";
     s.by_path.remove("content/entries/0020-a.md");
@@ -126,7 +126,7 @@ fn a_few_changes_are_written_as_a_tail_that_reads_back_onto_its_base() {
         "the base is not written again"
     );
     assert!(dir.path().join(TAIL).is_file());
-    let back = read(dir.path()).expect("base and tail");
+    let back = read(dir.path(), &mut Vec::new()).expect("base and tail");
     assert_eq!(content(&back), content(&moved));
     assert_eq!(
         back.since_base, moved.since_base,
@@ -142,7 +142,10 @@ fn a_few_changes_are_written_as_a_tail_that_reads_back_onto_its_base() {
     let mut other = moved_on(dir.path());
     other.since_base.as_mut().unwrap().base = "another".into();
     save(Some(dir.path()), &other).unwrap();
-    assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    assert_eq!(
+        content(&read(dir.path(), &mut Vec::new()).unwrap()),
+        content(&state())
+    );
 }
 
 #[test]
@@ -156,7 +159,10 @@ fn a_tail_that_does_not_hold_together_is_ignored() {
     let f = tail.files.remove(&1).unwrap();
     tail.files.insert(3, f);
     write(dir.path(), TAIL, &tail).unwrap();
-    assert_eq!(content(&read(dir.path()).unwrap()), content(&state()));
+    assert_eq!(
+        content(&read(dir.path(), &mut Vec::new()).unwrap()),
+        content(&state())
+    );
 }
 
 #[test]
@@ -165,4 +171,27 @@ fn many_changes_rewrite_the_base() {
     assert!(tail_is_small(64, 100));
     assert!(tail_is_small(625, 10_000));
     assert!(!tail_is_small(626, 10_000));
+}
+
+#[test]
+fn a_folder_where_the_cache_file_goes_is_a_warning_and_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(FILE).join("stray")).unwrap();
+    let mut warnings = Vec::new();
+    assert!(read(dir.path(), &mut warnings).is_none());
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("is not a file"), "{warnings:?}");
+    save(Some(dir.path()), &state()).unwrap();
+    let mut warnings = Vec::new();
+    let back = read(dir.path(), &mut warnings).expect("rewritten");
+    assert_eq!(content(&back), content(&state()));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // A cache of another version is no warning: it is expected after an upgrade.
+    let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+    std::fs::write(
+        dir.path().join(FILE),
+        text.replacen(FORMAT, "0.0.1/history-1", 1),
+    )
+    .unwrap();
+    assert!(read(dir.path(), &mut warnings).is_none() && warnings.is_empty());
 }

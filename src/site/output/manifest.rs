@@ -86,11 +86,14 @@ impl Manifest {
         }
     }
 
-    /// The record at `file` for the output folder `out`; empty when there is none, it cannot be
-    /// read, or it was written by another format or for another folder.
+    /// The record at `file` for the output folder `out`; empty when there is none, it is not a
+    /// regular file (a link is not followed) or cannot be read, or it was written by another
+    /// format or for another folder.
     pub fn read(file: &Path, out: &Path) -> Manifest {
-        let read: Option<Manifest> = std::fs::read(file)
-            .ok()
+        let read: Option<Manifest> = std::fs::symlink_metadata(file)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read(file).ok())
+            .flatten()
             .and_then(|b| serde_json::from_slice(&b).ok());
         match read {
             Some(m) if m.version == VERSION && Path::new(&m.out) == out => m,
@@ -119,8 +122,14 @@ impl Manifest {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+        // One name, so what a killed build left is replaced by the next; whatever stands at
+        // either name (a folder, a link) is not followed, but replaced.
+        let tmp = file.with_extension("json.tmp");
+        crate::paths::clear(&tmp)?;
         std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        if std::fs::symlink_metadata(file).is_ok_and(|m| m.is_dir()) {
+            crate::paths::clear(file)?;
+        }
         std::fs::rename(&tmp, file).map_err(|e| Error::io(file, e))
     }
 }

@@ -2,9 +2,13 @@
 //! temporary folder beside the output folder as it is produced; when the whole site was made,
 //! [`Staging::commit`] moves those files into the output folder and removes the ones the new
 //! site no longer has. A failed build never touches the previous output, and a file that did
-//! not change keeps its bytes, inode and times. The [`manifest`] of the pages written lets the
-//! next build keep a page without rendering it. It writes; it does not render.
+//! not change keeps its bytes, inode and times. The moves are written down first ([`journal`]),
+//! so a build killed among them is completed by the next one before anything else: the site is
+//! the old one or the new one. Only a folder that is new, empty or a site opsledger wrote (its
+//! [`MARKER`] file) is ever written into. The [`manifest`] of the pages written lets the next
+//! build keep a page without rendering it. It writes; it does not render.
 
+pub mod journal;
 pub mod manifest;
 
 use crate::error::{Error, Result};
@@ -12,6 +16,13 @@ use manifest::{Fingerprint, Manifest, Record, Stamp};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// The file every site opsledger writes holds, so a later build knows the folder is a site it
+/// may replace (and never empties a folder of someone else's files).
+pub const MARKER: &str = ".opsledger-site";
+
+const MARKER_TEXT: &str = "This folder is a site built by opsledger: each `opsledger build` \
+                           into it replaces everything in it.\n";
 
 /// One generated file: its path relative to the site root and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +36,11 @@ pub struct OutputFile {
 /// without a commit, the temporary folder is removed and the previous output is untouched.
 pub struct Staging {
     out: PathBuf,
+    /// The temporary folder: the staged files under `site/`, the journal beside them.
     tmp: PathBuf,
+    site: PathBuf,
+    /// The lock that keeps another build from taking `tmp` for a leftover of a killed one.
+    _lock: Option<std::fs::File>,
     /// The previous output as it was when the build started; `None` when there was none.
     old: Option<Tree>,
     /// What the previous build recorded of its pages, and where this build records its own.
@@ -101,25 +116,34 @@ impl Staging {
             .canonicalize()
             .map_err(|e| Error::io(&parent, e))?
             .join(&name);
-        let old = match std::fs::symlink_metadata(&real_out) {
-            Ok(_) => Some(Tree::read(&real_out)?),
-            Err(_) => None,
-        };
+        // A build killed while moving its files in is completed first.
+        journal::recover(&parent, &name, &real_out)?;
+        let exists = std::fs::symlink_metadata(&real_out).is_ok();
         let manifest = record.map(|dir| {
             use std::hash::Hasher;
             let mut h = siphasher::sip::SipHasher13::new();
             h.write(real_out.to_string_lossy().as_bytes());
             let file = dir.join(format!("site-{:016x}.json", h.finish()));
-            let manifest = match &old {
-                Some(_) => Manifest::read(&file, &real_out),
-                None => Manifest::new(&real_out),
+            let manifest = match exists {
+                true => Manifest::read(&file, &real_out),
+                false => Manifest::new(&real_out),
             };
             (manifest, file)
         });
+        if exists {
+            ensure_ours(&real_out, manifest.as_ref().map(|(m, _)| m))?;
+        }
+        let old = match exists {
+            true => Some(Tree::read(&real_out)?),
+            false => None,
+        };
         let tmp = tempfile_dir(&parent, &name)?;
+        let _lock = journal::lock(&tmp).ok().flatten();
         Ok(Staging {
             out: real_out,
+            site: tmp.join("site"),
             tmp,
+            _lock,
             old,
             manifest,
             made: Mutex::new(Vec::new()),
@@ -193,7 +217,11 @@ impl Staging {
         let p = self.path_of(path)?;
         let file = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-        write(&mut w)?;
+        // What fails to be written fails on this file.
+        write(&mut w).map_err(|e| match e {
+            Error::Io { source, .. } => Error::io(&p, source),
+            e => e,
+        })?;
         std::io::Write::flush(&mut w).map_err(|e| Error::io(&p, e))?;
         self.made(path, true, None);
         Ok(())
@@ -202,7 +230,7 @@ impl Staging {
     /// The place of `path` in the temporary folder, its folder created.
     fn path_of(&self, path: &str) -> Result<PathBuf> {
         plain(path)?;
-        let p = self.tmp.join(path);
+        let p = self.site.join(path);
         if let Some(d) = p.parent() {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
         }
@@ -212,16 +240,34 @@ impl Staging {
     /// Puts the new site in place: the whole temporary folder when there was no output yet;
     /// else the files that changed are moved in and those the new site does not have are
     /// removed. Then records the pages for the next build.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_until(&mut |_moves| {
+            #[cfg(debug_assertions)]
+            journal::fault::moved(_moves);
+            true
+        })
+    }
+
+    /// [`Staging::commit`], told of every file moved in; it stops moving (as a killed build
+    /// would) when `go_on` says no.
+    fn commit_until(mut self, go_on: &mut dyn FnMut(usize) -> bool) -> Result<()> {
+        self.write_page(MARKER, MARKER_TEXT.as_bytes(), None)?;
         let made = std::mem::take(self.made.get_mut().unwrap_or_else(|e| e.into_inner()));
         match &self.old {
-            None => std::fs::rename(&self.tmp, &self.out).map_err(|e| Error::io(&self.out, e))?,
+            None => std::fs::rename(&self.site, &self.out).map_err(|e| Error::io(&self.out, e))?,
             Some(old) => {
-                apply(old, &made, &self.tmp, &self.out)?;
-                std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
+                let files: Vec<&str> = made.iter().map(|m| m.path.as_str()).collect();
+                journal::write(&self.tmp, &self.out, &files)?;
+                // From here on the next build completes the moves if this one does not.
+                self.committed = true;
+                if !apply(old, &made, &self.site, &self.out, go_on)? {
+                    return Ok(());
+                }
+                journal::done(&self.tmp)?;
             }
         }
         self.committed = true;
+        std::fs::remove_dir_all(&self.tmp).map_err(|e| Error::io(&self.tmp, e))?;
         if let Some((_, file)) = &self.manifest {
             record(&made, self.old.as_ref(), &self.out).write(file)?;
         }
@@ -239,8 +285,15 @@ impl Drop for Staging {
 
 /// Updates the output folder `out` (as `old` was read) to the files `made`: first removes what
 /// the new site does not have (so a link or file never stands where a folder is needed), then
-/// moves the staged files in from `tmp`.
-fn apply(old: &Tree, made: &[Made], tmp: &Path, out: &Path) -> Result<()> {
+/// moves the staged files in from `tmp`, telling `go_on` how many were moved after each; false
+/// when it said to stop. Run again on the folder as it is then, it finishes the same update.
+fn apply(
+    old: &Tree,
+    made: &[Made],
+    tmp: &Path,
+    out: &Path,
+    go_on: &mut dyn FnMut(usize) -> bool,
+) -> Result<bool> {
     let files: HashSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
     let dirs: HashSet<&str> = files
         .iter()
@@ -272,14 +325,45 @@ fn apply(old: &Tree, made: &[Made], tmp: &Path, out: &Path) -> Result<()> {
         .map(|m| m.path.as_str())
         .collect();
     staged.sort_unstable();
-    for p in staged {
+    for (n, p) in staged.into_iter().enumerate() {
         let to = out.join(p);
         if let Some(d) = to.parent() {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
         }
         std::fs::rename(tmp.join(p), &to).map_err(|e| Error::io(&to, e))?;
+        if !go_on(n + 1) {
+            return Ok(false);
+        }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Refuses to write into the existing folder `out` unless it is empty or a site opsledger
+/// wrote: it holds the [`MARKER`], or the cache has a record of the pages built into it (a
+/// site built before there was a marker). A rebuild removes whatever the site does not have,
+/// so anything else would be emptied.
+fn ensure_ours(out: &Path, manifest: Option<&Manifest>) -> Result<()> {
+    let is_marked = std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
+    if is_marked || manifest.is_some_and(|m| !m.pages.is_empty()) {
+        return Ok(());
+    }
+    let names = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+    let Some(first) = names
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| Error::io(out, e))?
+        .into_iter()
+        .min()
+    else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!(
+        "refusing to write the site into {}: the folder holds files opsledger did not write \
+         (such as `{first}`), and a build removes whatever is not part of the site; nothing was \
+         touched\nfix: pass --out with a new or empty folder (or remove the folder if it is an \
+         old copy of the site)",
+        out.display()
+    )))
 }
 
 /// The record of the pages written into `out`: a kept page keeps its stamp, a moved-in one is
@@ -312,11 +396,21 @@ fn plain(path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Creates the temporary folder of a build into `parent/name` (see [`journal::recover`] for
+/// its name), with the `site/` folder the files are staged in.
 fn tempfile_dir(parent: &Path, name: &str) -> Result<PathBuf> {
     for n in 0..1000u32 {
-        let p = parent.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        let p = parent.join(format!(
+            "{}{}-{n}",
+            journal::prefix(name),
+            std::process::id()
+        ));
         match std::fs::create_dir(&p) {
-            Ok(()) => return Ok(p),
+            Ok(()) => {
+                let site = p.join("site");
+                std::fs::create_dir(&site).map_err(|e| Error::io(&site, e))?;
+                return Ok(p);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(Error::io(&p, e)),
         }

@@ -185,6 +185,7 @@ fn a_link_in_the_previous_site_leading_out_of_it_is_not_followed() {
     std::fs::write(outside.join("index.html"), "same").unwrap();
     let out = t.path().join("public");
     std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(MARKER), "").unwrap();
     std::os::unix::fs::symlink(&outside, out.join("a")).unwrap();
     write_atomic(&out, &[file("a/index.html", "same")]).unwrap();
     let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
@@ -209,4 +210,130 @@ fn a_bad_path_fails_and_leaves_the_old_output() {
         "one"
     );
     assert!(!t.path().join("evil").exists());
+}
+
+/// Every file under `dir` with its text, by relative path.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.into_owned(), std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_folder_of_other_files_is_refused_and_left_as_it_was() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("docs");
+    std::fs::create_dir_all(out.join("notes")).unwrap();
+    std::fs::write(out.join("notes/plan.txt"), "mine").unwrap();
+    std::fs::write(out.join("index.html"), "mine too").unwrap();
+    let before = files(&out);
+    let err = write_atomic(&out, &[file("index.html", "site")]).unwrap_err();
+    assert!(
+        err.to_string().contains("did not write") && err.to_string().contains("`index.html`"),
+        "{err}"
+    );
+    assert_eq!(files(&out), before);
+    assert_eq!(
+        std::fs::read_dir(t.path()).unwrap().count(),
+        1,
+        "nothing made beside it"
+    );
+    // Empty, it is taken; then it is a site, rebuilt like any other.
+    let empty = t.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    write_atomic(&empty, &[file("index.html", "one")]).unwrap();
+    assert!(empty.join(MARKER).is_file());
+    write_atomic(&empty, &[file("index.html", "two")]).unwrap();
+    assert_eq!(files(&empty)[1], ("index.html".into(), "two".into()));
+}
+
+/// The old site, and a new one that changes, adds, removes and turns a file into a folder.
+fn old_and_new() -> (Vec<OutputFile>, Vec<OutputFile>) {
+    let old = [
+        "index.html",
+        "a.html",
+        "gone.html",
+        "b",
+        "c/index.html",
+        "d/e/f.html",
+    ]
+    .map(|p| file(p, &format!("old {p}")));
+    let new = [
+        "index.html",
+        "a.html",
+        "b/index.html",
+        "c",
+        "d/e/f.html",
+        "n/new.html",
+    ]
+    .map(|p| file(p, &format!("new {p}")));
+    (old.to_vec(), new.to_vec())
+}
+
+#[test]
+fn a_build_stopped_among_its_moves_is_finished_by_the_next_one() {
+    let (old, new) = old_and_new();
+    for stop_after in 1..=new.len() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &old).unwrap();
+        let s = Staging::new(&out, None).unwrap();
+        for f in &new {
+            s.write_page(&f.path, &f.bytes, None).unwrap();
+        }
+        s.commit_until(&mut |moved| moved < stop_after).unwrap();
+        let mixed = files(&out);
+        // The next build (here it fails before its commit) first completes the killed one.
+        drop(Staging::new(&out, None).unwrap());
+        let mut want: Vec<(String, String)> = new
+            .iter()
+            .map(|f| (f.path.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+            .collect();
+        want.push((MARKER.into(), MARKER_TEXT.into()));
+        want.sort();
+        assert_eq!(
+            files(&out),
+            want,
+            "stopped after {stop_after}; was {mixed:?}"
+        );
+        assert_eq!(
+            std::fs::read_dir(t.path()).unwrap().count(),
+            1,
+            "no leftover"
+        );
+    }
+}
+
+#[test]
+fn a_leftover_without_a_journal_is_removed_and_one_in_use_is_kept() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("public");
+    write_atomic(&out, &[file("index.html", "one")]).unwrap();
+    let killed = t.path().join(".public.tmp-999999-0");
+    std::fs::create_dir_all(killed.join("site")).unwrap();
+    std::fs::write(killed.join("site/index.html"), "half").unwrap();
+    let running = Staging::new(&out, None).unwrap();
+    running.write_page("index.html", b"two", None).unwrap();
+    write_atomic(&out, &[file("index.html", "three")]).unwrap();
+    assert!(!killed.exists(), "the killed build's folder is removed");
+    assert!(running.tmp.exists(), "the running build's folder is kept");
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "three"
+    );
+    running.commit().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "two"
+    );
+    assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
 }
