@@ -43,6 +43,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod source;
 pub mod theme;
 pub mod yaml;

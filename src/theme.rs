@@ -261,9 +261,9 @@ fn environment(builtin: Sources, overrides: Sources) -> Environment<'static> {
 
 /// Template filters: plain functions, tested here.
 pub mod filters {
-    /// A name made safe as one URL path segment (and folder name): see [`crate::theme::segment`].
+    /// A name as the folder of its page and one URL path segment: see [`crate::slug`].
     pub fn segment(s: String) -> String {
-        super::segment(&s)
+        crate::slug::slug(&s)
     }
 
     /// The first 10 characters of a commit hash.
@@ -306,27 +306,6 @@ pub fn escape(s: &str) -> String {
     // Writing into a String cannot fail.
     let _ = escape_into(&mut out, s);
     out
-}
-
-/// A name (system, person) as a safe folder name and URL segment: letters (any script),
-/// digits, `-` and `_` kept; anything else becomes `-`; never empty, never `.` or `..`.
-pub fn segment(name: &str) -> String {
-    let s: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() || s.chars().all(|c| c == '-') {
-        "_".to_owned()
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
@@ -412,10 +391,9 @@ mod tests {
 
     #[test]
     fn segments_are_safe() {
-        assert_eq!(segment("小贷"), "小贷");
-        assert_eq!(segment("../etc"), "---etc");
-        assert_eq!(segment("Alice Chen"), "Alice-Chen");
-        assert_eq!(segment(".."), "_");
+        assert_eq!(filters::segment("小贷".into()), "小贷");
+        assert_eq!(filters::segment("../etc".into()), "~2e.~2fetc");
+        assert_eq!(filters::segment("Alice Chen".into()), "Alice~20Chen");
         assert_eq!(filters::shorthash("0123456789abcdef".into()), "0123456789");
         assert_eq!(
             filters::day("2019-03-01T10:00:00+08:00".into()),

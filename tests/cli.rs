@@ -49,3 +49,6 @@ mod gitodd;
 
 #[path = "cli/output.rs"]
 mod output;
+
+#[path = "cli/slugs.rs"]
+mod slugs;

@@ -121,7 +121,7 @@ fn finds_the_risks_of_a_hand_built_ledger() {
     );
     assert_eq!(
         n.url,
-        "https://ops.example.com:8443/ledger/releases/2019-03-21/"
+        "https://ops.example.com:8443/ledger/releases/2019-03-21/index.html"
     );
     assert_eq!(n.host, "ops.example.com");
 }
@@ -150,7 +150,7 @@ fn markdown_lists_every_entry_its_tests_and_the_risks() {
         "本期次共 3 个条目，2 个全部测试通过，5 项风险待关注。",
         "- 投产策略：灰度（50% → 100%）\n  - 50%：观察一天\n",
         "- 审批人：无\n",
-        "- 期次页面：https://ops.example.com:8443/ledger/releases/2019-03-21/\n",
+        "- 期次页面：https://ops.example.com:8443/ledger/releases/2019-03-21/index.html\n",
         "| 编号 | 标题 | 系统 | 所属模块 | 问题分类 | 优先级 | SIT | UAT | 预投产 |\n|---|---|---|---|---|---|---|---|---|\n",
         "| #1 | 条目 | 小贷 / 账务 |  | 缺陷 | 高 | 通过 2019-03-18 陈晨 | 通过 2019-03-20 林晓 | 通过 2019-03-21 高峰 |\n",
         "| #2 | 还款 \\| 文件 <b> | 小贷 / 账务 | 还款 | 缺陷 | 高 | 通过 2019-03-18 陈晨 | 不通过 2019-03-20 林晓 | 待测 |\n",
@@ -192,7 +192,9 @@ fn html_escapes_content_and_has_no_script() {
     for banned in ["<script", "<style", "<link", " class="] {
         assert!(!html.contains(banned), "{banned} in\n{html}");
     }
-    assert!(html.contains("<a href=\"https://ops.example.com:8443/ledger/releases/2019-03-21/\""));
+    assert!(html.contains(
+        "<a href=\"https://ops.example.com:8443/ledger/releases/2019-03-21/index.html\""
+    ));
 }
 
 /// Standard base64 decoding, for checking the encoder.

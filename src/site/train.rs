@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const DAY: i64 = 86_400;
 
-/// The URL of the train page of an ISO week.
+/// The URL of the train page of an ISO week (its file, as every URL of the site).
 pub fn train_url(week: &str) -> String {
-    format!("train/{week}/")
+    super::views::page_url("train", week)
 }
 
 /// One train in the list of trains.

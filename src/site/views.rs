@@ -7,29 +7,36 @@ pub use super::rows::Rows;
 use crate::config::{Config, Language, Train};
 use crate::history::{History, Timeline, facts};
 use crate::model::{Entry, Env, Keyword, Ledger, Release};
-use crate::theme::segment;
+use crate::slug::slug;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
 
-/// Site-root-relative URLs of things.
+/// Site-root-relative URLs of things: each names the page's file (`entries/20/index.html`),
+/// so a link works from `file://` as well as from any server. Every folder named after a name
+/// or an id is [`slug`]ged (see [`crate::slug`]), so no two names share a page.
 pub fn entry_url(id: u32) -> String {
-    format!("entries/{id}/")
+    page_url("entries", &id.to_string())
 }
 pub fn requirement_url(id: &str) -> String {
-    format!("requirements/{id}/")
+    page_url("requirements", id)
 }
 pub fn release_url(id: &str) -> String {
-    format!("releases/{id}/")
+    page_url("releases", id)
 }
 pub fn system_url(name: &str) -> String {
-    format!("systems/{}/", segment(name))
+    page_url("systems", name)
 }
 pub fn person_url(name: &str) -> String {
-    format!("people/{}/", segment(name))
+    page_url("people", name)
 }
 pub fn runbook_url(slug: &str) -> String {
-    format!("runbooks/{slug}/")
+    page_url("runbooks", slug)
+}
+
+/// The page of `name` in `folder`: `folder/<slug of name>/index.html`; also its file's path.
+pub fn page_url(folder: &str, name: &str) -> String {
+    format!("{folder}/{}/index.html", slug(name))
 }
 
 /// A link: text and site-root-relative URL.

@@ -78,6 +78,40 @@ ok(await again.inputValue("#q") === "还款", "a shared URL restores the search"
 ok(await again.locator('#ledger thead th[data-key="id"]').getAttribute("aria-sort") === "descending",
    "a shared URL restores the sort");
 
+// The URL is data: a hash that would break a CSS selector or inject HTML is ignored or
+// matched as text, and sort, filter and search still work on that page.
+const hostile = await browser.newPage();
+const hostileErrors = [];
+hostile.on("console", (m) => { if (m.type() === "error") hostileErrors.push(m.text()); });
+hostile.on("pageerror", (e) => hostileErrors.push(String(e)));
+hostile.on("dialog", (d) => { hostileErrors.push("dialog: " + d.message()); d.dismiss(); });
+await hostile.goto(url("ledger/index.html") + '#f.x"]=1&f.status"]=1&f.__proto__=1&sort=x"]' +
+  "&q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+ok(await hostile.locator("#filters").isVisible(), "a hostile hash still runs the page's script");
+ok(await hostile.inputValue("#q") === "<img src=x onerror=alert(1)>", "the search text is shown as text");
+ok(await hostile.locator("#ledger img").count() === 0, "the search text is not made into HTML");
+await hostile.fill("#q", "");
+ok(await hostile.locator("#ledger tbody tr:not([hidden])").count() === total,
+   "the unknown filter and sort keys of the hash are ignored");
+const hostileStatus = hostile.locator('select[data-key="status"]');
+await hostileStatus.selectOption({ label: options[1] });
+const filtered = await hostile.locator("#ledger tbody tr:not([hidden])").count();
+ok(filtered > 0 && filtered < total, `filtering still works after a hostile hash (${filtered})`);
+await hostileStatus.selectOption({ index: 0 });
+const hostileId = hostile.locator('#ledger thead th[data-key="id"]');
+await hostileId.click();
+await hostileId.click();
+const hostileIds = (await hostile.locator("#ledger tbody tr td:first-child").allTextContents()).map((s) => parseInt(s, 10));
+ok(hostileIds.every((v, i) => i === 0 || hostileIds[i - 1] >= v), "sorting still works after a hostile hash");
+ok(hostileErrors.length === 0, "a hostile hash makes no console error: " + hostileErrors.join(" | "));
+// A key of the hash that names a real column with a quote in its value is a plain filter.
+// (A new page: a hash change alone is not a new load.)
+const quoted = await browser.newPage();
+quoted.on("pageerror", (e) => hostileErrors.push(String(e)));
+await quoted.goto(url("ledger/index.html") + '#f.status=%22%5D');
+ok(await quoted.locator("#ledger tbody tr:not([hidden])").count() === 0, "a filter value is matched as text");
+ok(hostileErrors.length === 0, "no console errors after a quoted filter value: " + hostileErrors.join(" | "));
+
 // Other pages load without errors.
 for (const p of ["index.html", "board/index.html", "entries/20/index.html", "releases/2019-02-28/index.html", "history/index.html"]) {
   await page.goto(url(p));

@@ -440,7 +440,7 @@ fn metrics_and_the_train_come_from_history() {
 
     let w11 = main_of(&page("train/2019-W11/index.html"));
     assert!(
-        w11.contains("顺延") && w11.contains("href=\"../../train/2019-W12/\""),
+        w11.contains("顺延") && w11.contains("href=\"../../train/2019-W12/index.html\""),
         "carried over to the next train"
     );
     insta::assert_snapshot!("train_w11_zh", w11);
@@ -465,7 +465,7 @@ fn metrics_and_the_train_come_from_history() {
     assert!(list.contains("2019-W11") && list.contains("2019-W12"));
     let dashboard = page("index.html");
     assert!(
-        dashboard.contains("href=\"train/2019-W12/\""),
+        dashboard.contains("href=\"train/2019-W12/index.html\""),
         "no train in today's week (W13): the dashboard links to the latest"
     );
 }

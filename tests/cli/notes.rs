@@ -40,7 +40,9 @@ fn markdown_lists_entries_13_to_16_and_flags_the_open_risks() {
         );
     }
     assert!(!risks.contains("#16"), "#16 passed everywhere:\n{risks}");
-    assert!(out.contains("- 期次页面：https://ops.example.com/ledger/releases/2019-03-14/\n"));
+    assert!(
+        out.contains("- 期次页面：https://ops.example.com/ledger/releases/2019-03-14/index.html\n")
+    );
     insta::assert_snapshot!("notes_markdown", out);
 }
 
@@ -214,5 +216,7 @@ fn eml_parses_back_with_python_email() {
         assert!(html.contains(title), "{title} not in the HTML part");
         assert!(plain.contains(title), "{title} not in the text part");
     }
-    assert!(html.contains("href=\"https://ops.example.com/ledger/releases/2019-03-14/\""));
+    assert!(
+        html.contains("href=\"https://ops.example.com/ledger/releases/2019-03-14/index.html\"")
+    );
 }

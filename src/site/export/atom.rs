@@ -3,10 +3,11 @@
 //! and `generated_at`) nor touch the other exports.
 
 use super::labels::label;
-use super::{ExportInput, FEED_STATUS_CHANGES, OutputFile, url_segment};
+use super::{ExportInput, FEED_STATUS_CHANGES, OutputFile};
 use crate::config::{Config, Language};
 use crate::history::Step;
 use crate::model::{Entry, Keyword};
+use crate::site::views;
 use jiff::civil::Date;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -72,7 +73,7 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
                 .map(str::to_owned)
         });
         let updated = landed.unwrap_or_else(|| day_start(r.date, input.config));
-        let link = format!("{base}releases/{}/", url_segment(&r.id));
+        let link = format!("{base}{}", views::release_url(&r.id));
         let n = input.ledger.entries_of_release(&r.id).count();
         let status = label("release_status", r.status.as_str(), lang);
         let summary = match lang {
@@ -126,7 +127,7 @@ pub fn feed_atom(input: &ExportInput) -> OutputFile {
             Some(from) => format!("#{} {}: {from} → {to}", e.id, e.title),
             None => format!("#{} {}: {to}", e.id, e.title),
         };
-        let link = format!("{base}entries/{}/", e.id);
+        let link = format!("{base}{}", views::entry_url(e.id));
         let message = s.message.lines().next().unwrap_or("").trim();
         let summary = [s.author.as_str(), &updated, message]
             .into_iter()
@@ -297,11 +298,11 @@ mod tests {
         };
         assert_eq!(
             link(entries[0]),
-            "https://ops.example.com/ledger/entries/20/"
+            "https://ops.example.com/ledger/entries/20/index.html"
         );
         assert_eq!(
             link(entries[1]),
-            "https://ops.example.com/ledger/releases/2019-03-07/"
+            "https://ops.example.com/ledger/releases/2019-03-07/index.html"
         );
         assert_eq!(
             child(entries[0], "updated").as_deref(),
@@ -390,7 +391,5 @@ mod tests {
         assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(xml_escape("ok\u{1}\tz"), "ok\tz");
         assert!(matches!(xml_escape("还款"), Cow::Borrowed(_)));
-        assert_eq!(url_segment("a b/c"), "a%20b%2Fc");
-        assert_eq!(url_segment("还款-手册"), "还款-手册");
     }
 }

@@ -7,7 +7,8 @@ use super::{ExportInput, OutputFile, entries_by_id};
 
 /// `ledger.csv`: UTF-8 with a BOM (so Excel reads the Chinese headers), `\n` line ends, one
 /// row per entry by id, the columns of [`COLUMNS`]. A cell that a spreadsheet would read as a
-/// formula (text starting with `=`, `+`, `@`, a tab or a carriage return) gets a leading `'`.
+/// formula (text starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// `'`.
 pub fn ledger_csv(input: &ExportInput) -> OutputFile {
     let lang = input.config.language;
     let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -32,11 +33,12 @@ pub fn ledger_csv(input: &ExportInput) -> OutputFile {
     }
 }
 
-/// Guards against formula injection: text starting with `=`, `+`, `@`, a tab or a carriage
-/// return gets a leading `'`, so a spreadsheet shows it as text instead of running it. Text
-/// starting with `-` is left alone: Markdown lists (the description column) start with it.
+/// Guards against formula injection (the OWASP rule): text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`, so a spreadsheet shows it as text instead of
+/// running it. That includes a description that starts with a Markdown list: `-cmd|…` is a
+/// formula to Excel, and no rule on what follows the `-` is safe in every spreadsheet.
 fn defuse(text: String) -> String {
-    if text.starts_with(['=', '+', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text
@@ -116,6 +118,7 @@ mod tests {
         e.business_feedback = "-1+1".into();
         e.resolution_notes = "a = b, @x".into();
         e.body = "- 一\n- 二\n".into();
+        e.subsystem = "-cmd|' /C calc'!A0".into();
         let out = ledger_csv(&ExportInput {
             config: &config,
             ledger: &ledger,
@@ -134,10 +137,11 @@ mod tests {
         assert_eq!(r[col("module")], "'@SUM(A1:A9)");
         assert_eq!(r[col("expected_solution")], "'\t=1");
         assert_eq!(r[col("technical_solution")], "'\r=1");
-        // `-` is left alone (Markdown lists start with it), and so is a formula character
-        // anywhere but first.
-        assert_eq!(r[col("business_feedback")], "-1+1");
-        assert_eq!(r[col("description")], "- 一\n- 二");
+        // `-` starts a formula too (OWASP): even a Markdown list is shown with the `'`. A
+        // formula character anywhere but first is left alone.
+        assert_eq!(r[col("business_feedback")], "'-1+1");
+        assert_eq!(r[col("subsystem")], "'-cmd|' /C calc'!A0");
+        assert_eq!(r[col("description")], "'- 一\n- 二");
         assert_eq!(r[col("resolution_notes")], "a = b, @x");
         assert_eq!(rows[0], headers(Language::En));
         assert_eq!(rows[2][col("title")], "Password policy");

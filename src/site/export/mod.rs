@@ -99,8 +99,6 @@ mod xlsx;
 use crate::config::Config;
 use crate::history::History;
 use crate::model::{Entry, Ledger};
-use std::borrow::Cow;
-use std::fmt::Write as _;
 
 pub use self::csv::ledger_csv;
 pub use atom::{feed_atom, xml_escape};
@@ -194,28 +192,6 @@ fn entries_by_id(ledger: &Ledger) -> Vec<&Entry> {
     let mut v: Vec<&Entry> = ledger.entries.iter().collect();
     v.sort_by(|a, b| (a.id, &a.doc.path).cmp(&(b.id, &b.doc.path)));
     v
-}
-
-/// A path segment for a URL: ASCII letters, digits, `-._~` and non-ASCII characters as they
-/// are (an IRI), every other byte percent-encoded.
-fn url_segment(s: &str) -> Cow<'_, str> {
-    let keep =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') || !c.is_ascii();
-    if s.chars().all(keep) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if keep(c) {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
 //! kind, id, title, system, status and capped plain text, for the site's client-side search.
 //! Must not render HTML (the Markdown body is reduced to plain text) nor touch the other exports.
 
-use super::{ExportInput, OutputFile, SEARCH_TEXT_MAX, entries_by_id, url_segment};
+use super::{ExportInput, OutputFile, SEARCH_TEXT_MAX, entries_by_id};
 use crate::model::{Keyword, Release, Requirement, Runbook};
+use crate::site::views;
 use serde_json::{Value, json};
 
 /// `search-index.json`: `{"version": 1, "docs": [{"url", "kind", "id", "title", "system",
 /// "status", "text"}]}` for entries, requirements, releases and runbooks, in that order, each by
-/// id (runbooks by slug). `url` is relative to the site root and ends in `/`; `kind` is `entry`,
+/// id (runbooks by slug). `url` is relative to the site root and names the page's file
+/// (`entries/20/index.html`, see [`views`]); `kind` is `entry`,
 /// `requirement`, `release` or `runbook`; `status` is the front-matter word (`""` for
 /// runbooks), `system` `""` where there is none; `text` is the title, the main text fields and
 /// the body as plain text, whitespace collapsed, at most [`SEARCH_TEXT_MAX`] characters.
@@ -34,7 +36,7 @@ pub fn search_index(input: &ExportInput) -> crate::Result<OutputFile> {
         fields.extend(e.release.as_deref());
         fields.extend(e.requirement.as_deref());
         docs.push(search_doc(
-            format!("entries/{}/", e.id),
+            views::entry_url(e.id),
             "entry",
             &e.id.to_string(),
             &e.title,
@@ -48,7 +50,7 @@ pub fn search_index(input: &ExportInput) -> crate::Result<OutputFile> {
     requirements.sort_by(|a, b| (&a.id, &a.doc.path).cmp(&(&b.id, &b.doc.path)));
     for r in requirements {
         docs.push(search_doc(
-            format!("requirements/{}/", url_segment(&r.id)),
+            views::requirement_url(&r.id),
             "requirement",
             &r.id,
             &r.title,
@@ -66,7 +68,7 @@ pub fn search_index(input: &ExportInput) -> crate::Result<OutputFile> {
         fields.extend(r.steps.iter().map(|s| s.name.as_str()));
         fields.extend([r.rollback.trigger.as_str(), r.rollback.plan.as_str()]);
         docs.push(search_doc(
-            format!("releases/{}/", url_segment(&r.id)),
+            views::release_url(&r.id),
             "release",
             &r.id,
             &r.title,
@@ -80,7 +82,7 @@ pub fn search_index(input: &ExportInput) -> crate::Result<OutputFile> {
     runbooks.sort_by(|a, b| (&a.slug, &a.doc.path).cmp(&(&b.slug, &b.doc.path)));
     for r in runbooks {
         docs.push(search_doc(
-            format!("runbooks/{}/", url_segment(&r.slug)),
+            views::runbook_url(&r.slug),
             "runbook",
             &r.slug,
             &r.title,
@@ -153,11 +155,11 @@ mod tests {
         assert_eq!(
             urls,
             [
-                "entries/20/",
-                "entries/21/",
-                "requirements/REQ-0007/",
-                "releases/2019-03-07/",
-                "runbooks/repayment-batch/"
+                "entries/20/index.html",
+                "entries/21/index.html",
+                "requirements/REQ-0007/index.html",
+                "releases/2019-03-07/index.html",
+                "runbooks/repayment-batch/index.html"
             ]
         );
         for d in docs {
@@ -166,7 +168,7 @@ mod tests {
                 keys,
                 ["url", "kind", "id", "title", "system", "status", "text"]
             );
-            assert!(d["url"].as_str().unwrap().ends_with('/'));
+            assert!(d["url"].as_str().unwrap().ends_with("/index.html"));
         }
         let e = &docs[0];
         assert_eq!(e["kind"], "entry");

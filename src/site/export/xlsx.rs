@@ -195,6 +195,46 @@ mod tests {
         s
     }
 
+    /// The xlsx needs no defusing: every text is a string cell (`write_string`), never a
+    /// formula, whatever it starts with, and the text is kept exactly.
+    #[test]
+    fn formula_text_stays_a_string_cell() {
+        use calamine::{Data, Reader, Xlsx};
+        use std::io::Read;
+        let (config, mut ledger, history) = (config(Language::En), ledger(), history());
+        let e = &mut ledger.entries[0];
+        e.module = "-1+1".into();
+        e.feature = "-cmd|' /C calc'!A0".into();
+        e.title = "=HYPERLINK(\"https://evil.example\",\"x\")".into();
+        let input = ExportInput {
+            config: &config,
+            ledger: &ledger,
+            history: &history,
+            generated_at: None,
+            base_url: "/",
+        };
+        let out = ledger_xlsx(&input).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(out.bytes.clone())).unwrap();
+        let range = wb.worksheet_range("Ledger").unwrap();
+        assert_eq!(
+            range.get((1, col("module"))),
+            Some(&Data::String("-1+1".into()))
+        );
+        assert_eq!(
+            range.get((1, col("feature"))),
+            Some(&Data::String("-cmd|' /C calc'!A0".into()))
+        );
+        let formulas = wb.worksheet_formula("Ledger").unwrap();
+        assert!(formulas.used_cells().all(|(.., f)| f.is_empty()));
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(out.bytes)).unwrap();
+        let mut sheet = String::new();
+        z.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "{sheet}");
+    }
+
     #[test]
     fn huge_cell_fits_excel() {
         let s = "长".repeat(40_000);

@@ -214,7 +214,7 @@ pub(super) fn trains<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             let (week, date) = &idx.weeks[i];
             let view = train::train_view(input, &idx, &site.rows, week, *date);
             Page::new(
-                format!("{}index.html", train::train_url(week)),
+                train::train_url(week),
                 "train.html",
                 "train",
                 minijinja::context! { tr => Value::from(Serde(view)) },

@@ -13,7 +13,7 @@ pub(super) fn entries<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         let timeline = input.history.of(&e.doc.path);
         // Everything the values below are made of (the configuration is in every page's hash).
         let inputs = hash_of(&(site.rows.hash(e), &e.doc.path, &e.body, md.links(), &sql, &e.related_systems, timeline));
-        let path = format!("{}index.html", views::entry_url(e.id));
+        let path = views::entry_url(e.id);
         Page::later(path, "entry.html", "ledger", inputs, move || {
             let sql: Vec<_> = sql
                 .into_iter()
@@ -65,7 +65,7 @@ pub(super) fn requirements<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 md.links(),
                 timeline,
             ));
-            let path = format!("{}index.html", views::requirement_url(&r.id));
+            let path = views::requirement_url(&r.id);
             Page::later(
                 path,
                 "requirement.html",
@@ -114,7 +114,7 @@ pub(super) fn releases<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             // release time from history, its runbook), its SQL scripts and its body.
             let entries = site.rows.hash_list(site.rows.entries_of_release(&r.id));
             let inputs = hash_of(&(Value::from(Serde(r)), entries, (&view.released_at, &view.released_by, &view.runbook_url), &scripts, &r.doc.path, &r.body, md.links(), timeline));
-            let path = format!("{}index.html", views::release_url(&r.id));
+            let path = views::release_url(&r.id);
             Page::later(path, "release.html", "releases", inputs, move || {
                 let scripts: Vec<_> = scripts
                     .into_iter()
@@ -163,7 +163,7 @@ pub(super) fn runbooks<'a>(input: &'a SiteInput<'a>, md: &'a Markdown<'a>) -> Ve
             let timeline = input.history.of(&r.doc.path);
             // Everything the values below are made of (the configuration is in every page's hash).
             let inputs = hash_of(&(&value, links, &r.doc.path, &r.body, md.links(), timeline));
-            let page = format!("{}index.html", views::runbook_url(&r.slug));
+            let page = views::runbook_url(&r.slug);
             Page::later(page, "runbook.html", "runbooks", inputs, move || {
                 minijinja::context! {
                     r => value,

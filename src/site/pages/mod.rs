@@ -11,7 +11,6 @@ use super::train;
 use super::views::{self, Link, release_view, timeline_view};
 use super::{Markdown, SiteInput};
 use crate::model::{Keyword, Status};
-use crate::theme::segment;
 use activity::history;
 use dashboard::{dashboard, metrics, trains};
 use documents::{entries, releases, requirements, runbooks};

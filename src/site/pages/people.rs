@@ -25,8 +25,6 @@ pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             names.push(e.system.clone());
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    names.retain(|name| seen.insert(segment(name)));
     let mut pages = Vec::with_capacity(names.len() + 1);
     let listed = names.clone();
     pages.push(job(move || {
@@ -55,7 +53,7 @@ pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             // What the page is made of: its name, its entries' rows and the configuration
             // (which is in every page's hash).
             let inputs = hash_of(&(&name, site.rows.hash_list(entries.iter().copied())));
-            let path = format!("{}index.html", views::system_url(&name));
+            let path = views::system_url(&name);
             Page::later(path, "system.html", "systems", inputs, move || {
                 let def = input.config.system(&name);
                 minijinja::context! {
@@ -74,27 +72,37 @@ pub(super) fn systems<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
 pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let input = site.input;
     let l = input.ledger;
+    // By page: each name has its own (see `crate::slug`).
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for e in &l.entries {
         for n in [&e.tech_lead, &e.test_lead, &e.proposer] {
             if !n.is_empty() && seen.insert(n) {
-                names.entry(segment(n)).or_insert_with(|| n.clone());
+                names
+                    .entry(views::person_url(n))
+                    .or_insert_with(|| n.clone());
             }
         }
     }
     for s in &input.config.systems {
         if !s.owner.is_empty() {
             names
-                .entry(segment(&s.owner))
+                .entry(views::person_url(&s.owner))
                 .or_insert_with(|| s.owner.clone());
+        }
+    }
+    for r in &l.requirements {
+        if !r.owner.is_empty() {
+            names
+                .entry(views::person_url(&r.owner))
+                .or_insert_with(|| r.owner.clone());
         }
     }
     for r in &l.releases {
         for s in &r.steps {
             if !s.owner.is_empty() {
                 names
-                    .entry(segment(&s.owner))
+                    .entry(views::person_url(&s.owner))
                     .or_insert_with(|| s.owner.clone());
             }
         }
@@ -105,7 +113,7 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     pages.push(job(move || {
         let list: Vec<_> = listed
             .iter()
-            .map(|(seg, name)| {
+            .map(|(url, name)| {
                 // Counted over the tech-lead entries, then the test-lead ones (an entry led by
                 // the same person on both counts twice), as on the person's page.
                 let (mut late, mut open) = (0, 0);
@@ -114,7 +122,7 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                     late += n * usize::from(views::is_late(e, input.today, &input.config.train));
                     open += n * usize::from(e.status.is_open());
                 }
-                minijinja::context! { name => name, url => format!("people/{seg}/"), open => open, late => late }
+                minijinja::context! { name => name, url => url, open => open, late => late }
             })
             .collect();
         Page::new(
@@ -124,7 +132,7 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             minijinja::context! { people => list },
         )
     }));
-    for (seg, name) in names {
+    for (path, name) in names {
         pages.push(job(move || {
             let of = |f: &dyn Fn(&crate::model::Entry) -> bool| -> Vec<&crate::model::Entry> {
                 l.entries.iter().filter(|e| f(e)).collect()
@@ -141,7 +149,6 @@ pub(super) fn people<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             let rows = &site.rows;
             let lists = [&tech, &test, &proposed].map(|x| rows.hash_list(x.iter().copied()));
             let inputs = hash_of(&(&name, lists, late));
-            let path = format!("people/{seg}/index.html");
             Page::later(path, "person.html", "people", inputs, move || {
                 minijinja::context! {
                     name => name,

@@ -1,6 +1,8 @@
 // The ledger table, enhanced: sort by any column, filter by any column, free-text search that
 // works for Chinese (substring or bigram match), and the filters kept in the URL so a view can
-// be shared. Without JavaScript the page is a plain, complete table.
+// be shared. Without JavaScript the page is a plain, complete table. The URL is data: what it
+// holds is only ever compared with the columns' keys and values, never put into a selector or
+// into HTML.
 (function () {
   "use strict";
   var table = document.getElementById("ledger");
@@ -12,8 +14,10 @@
   var keys = heads.map(function (th) { return th.getAttribute("data-key"); });
   var q = document.getElementById("q");
   var shown = document.getElementById("shown");
-  var filters = {};
+  var filters = Object.create(null);
+  var selects = Object.create(null);
   var sort = { key: null, dir: 1 };
+  function isKey(k) { return keys.indexOf(k) >= 0; }
 
   function cellValue(row, i) {
     var c = row.cells[i];
@@ -53,6 +57,7 @@
       sel.appendChild(any);
       list.forEach(function (v) { var o = document.createElement("option"); o.value = v; o.textContent = v; sel.appendChild(o); });
       sel.addEventListener("change", function () { filters[keys[i]] = sel.value; apply(); });
+      selects[keys[i]] = sel;
       cell.appendChild(sel);
     }
     filterRow.appendChild(cell);
@@ -106,14 +111,14 @@
     var p = new URLSearchParams(location.hash.replace(/^#/, ""));
     q.value = p.get("q") || "";
     p.forEach(function (v, k) {
-      if (k.indexOf("f.") === 0) {
-        filters[k.slice(2)] = v;
-        var sel = filterRow.querySelector('select[data-key="' + k.slice(2) + '"]');
-        if (sel) { sel.value = v; }
+      var key = k.slice(2);
+      if (k.indexOf("f.") === 0 && isKey(key)) {
+        filters[key] = v;
+        if (selects[key]) { selects[key].value = v; }
       }
     });
     var s = p.get("sort");
-    if (s) { sort.dir = s.charAt(0) === "-" ? -1 : 1; sort.key = s.replace(/^-/, ""); }
+    if (s && isKey(s.replace(/^-/, ""))) { sort.dir = s.charAt(0) === "-" ? -1 : 1; sort.key = s.replace(/^-/, ""); }
   }
 
   form.hidden = false;
