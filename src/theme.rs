@@ -41,7 +41,11 @@ fn builtin_templates() -> Sources {
 
 /// Reads `themes/<name>/` of the ledger at `root` (templates and static files), if it exists.
 /// Links are not followed; unreadable files are diagnostics.
-fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+fn read_override(
+    root: &Path,
+    name: &str,
+    named_at: Pos,
+) -> (Sources, BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let (mut templates, mut statics, mut diags) = (Sources::new(), BTreeMap::new(), Vec::new());
     let dir = root.join("themes").join(name);
     if name == "default" && !dir.is_dir() {
@@ -49,7 +53,7 @@ fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>
     }
     if name.contains(['/', '\\']) || name.starts_with('.') || !dir.is_dir() {
         diags.push(
-            Diagnostic::new(Code::ConfigInvalid, crate::config::FILE, Pos::START, format!("theme `{name}` is not a folder under themes/"))
+            Diagnostic::new(Code::ConfigInvalid, crate::config::FILE, named_at, format!("theme `{name}` is not a folder under themes/"))
                 .with_help("use `theme = \"default\"` or create themes/<name>/templates and themes/<name>/static"),
         );
         return (templates, statics, diags);
@@ -99,9 +103,10 @@ fn read_override(root: &Path, name: &str) -> (Sources, BTreeMap<String, Vec<u8>>
 }
 
 impl Theme {
-    /// The default theme with the ledger's override folder `themes/<name>/` on top.
-    pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
-        let (overrides, override_statics, diags) = read_override(root, name);
+    /// The default theme with the ledger's override folder `themes/<name>/` on top; `named_at`
+    /// is where opsledger.toml names it (a missing folder is reported there).
+    pub fn load(root: &Path, name: &str, named_at: Pos) -> (Theme, Vec<Diagnostic>) {
+        let (overrides, override_statics, diags) = read_override(root, name, named_at);
         let mut statics: BTreeMap<String, Vec<u8>> = embedded::THEME
             .iter()
             .filter_map(|(p, b)| Some((p.strip_prefix("static/")?.to_owned(), b.to_vec())))

@@ -34,3 +34,6 @@ mod demo;
 
 #[path = "cli/serve.rs"]
 mod serve;
+
+#[path = "cli/confserve.rs"]
+mod confserve;
