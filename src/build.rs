@@ -97,20 +97,46 @@ impl Built {
     }
 }
 
-/// The diagnostics of loading and checking the work tree and its theme, sorted.
+/// The diagnostics of loading and checking the work tree and its theme, sorted. When
+/// `opsledger.toml` has errors (the theme it names included) they are all there is: content is
+/// not judged against a configuration that did not load, where every entry would echo it
+/// (a broken `[[systems]]` makes each entry's system "not declared").
 pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Result<Vec<Diagnostic>> {
     Ok(diagnostics_in(dir, loaded, &WorkTree::open(dir)?))
 }
 
 /// [`diagnostics`] with the work tree's files already known.
 fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> Vec<Diagnostic> {
+    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme, theme_at(&loaded.config));
+    let mut diags: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .chain(&theme_diags)
+        .filter(|d| d.file == crate::config::FILE)
+        .cloned()
+        .collect();
+    if config_failed(&diags) {
+        crate::diag::sort(&mut diags);
+        return diags;
+    }
     let mut diags = loaded.diagnostics.clone();
     diags.extend(crate::check::check(&loaded.config, &loaded.ledger, files));
-    let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
     diags.extend(theme_diags);
     diags.extend(theme.check());
     crate::diag::sort(&mut diags);
     diags
+}
+
+/// Whether `diags` hold an error in opsledger.toml: then they are all [`diagnostics`] reports.
+pub fn config_failed(diags: &[Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.file == crate::config::FILE && d.severity == crate::diag::Severity::Error)
+}
+
+/// Where opsledger.toml names the theme (the top of the file when it does not).
+fn theme_at(config: &crate::config::Config) -> crate::diag::Pos {
+    config.locs.of("theme")
 }
 
 /// The history of the repository at `dir` (empty when it is not a git repository), the HEAD
@@ -142,6 +168,14 @@ pub fn build(
     crate::paths::check_out(dir, &opts.out, "the site", "public")?;
     if let Some(cache) = &opts.mine.cache_dir {
         crate::paths::ensure_real_folder(dir, cache, "the history cache")?;
+    }
+    if let Some(url) = &opts.base_url {
+        crate::config::check_base_url(url).map_err(|why| {
+            crate::Error::Usage(format!(
+                "--base-url {why}; {}",
+                crate::config::BASE_URL_HELP
+            ))
+        })?;
     }
     phase(Phase::Read);
     // The content is checked while the history is mined and the previous output is read:
@@ -179,7 +213,7 @@ pub fn build(
     // Warnings about the history (odd commits) are the build's warnings too.
     diags.extend(history.warnings.iter().cloned());
     crate::diag::sort(&mut diags);
-    let (mut theme, _) = Theme::load(dir, &loaded.config.theme, loaded.config.theme_at);
+    let (mut theme, _) = Theme::load(dir, &loaded.config.theme, theme_at(&loaded.config));
     phase(Phase::Render);
     let mut base_url = opts
         .base_url

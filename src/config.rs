@@ -2,6 +2,7 @@
 //! reads the file.
 
 use crate::diag::{Code, Diagnostic, Pos, did_you_mean};
+use crate::model::Locations;
 use jiff::civil::Weekday;
 use serde::Serialize;
 use toml::de::{DeTable, DeValue};
@@ -15,14 +16,15 @@ pub struct Config {
     pub base_url: String,
     pub language: Language,
     pub theme: String,
-    /// Where the value of `theme` is written, for the theme's diagnostics.
-    pub theme_at: Pos,
     pub systems: Vec<SystemDef>,
     pub train: Train,
     /// Content files larger than this many bytes are refused.
     pub max_file_size: u64,
     /// An open entry that has not changed status for this many days counts as stuck.
     pub stuck_after_days: u32,
+    /// Where each top-level key's value was written (`theme`, `base_url`, `train`), so a
+    /// problem found after parsing (a theme folder that does not exist) points at it.
+    pub locs: Locations,
 }
 
 /// The UI language of the site.
@@ -77,11 +79,11 @@ impl Default for Config {
             base_url: "/".into(),
             language: Language::ZhCn,
             theme: "default".into(),
-            theme_at: Pos::START,
             systems: Vec::new(),
             train: Train::default(),
             max_file_size: crate::source::DEFAULT_MAX_BYTES,
             stuck_after_days: 14,
+            locs: Locations::default(),
         }
     }
 }
@@ -129,13 +131,17 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     }
     let table = table.into_inner();
     for (key, value) in cx.keys(&table, TOP_KEYS) {
+        cfg.locs.set(key, cx.pos(value.span().start));
         match key {
             "title" => cx.string(value).map(|s| cfg.title = s),
-            "base_url" => cx.string(value).map(|s| cfg.base_url = s),
-            "theme" => cx.string(value).map(|s| {
-                cfg.theme = s;
-                cfg.theme_at = cx.pos(value.span().start);
-            }),
+            "base_url" => cx
+                .string(value)
+                .and_then(|s| match check_base_url(&s) {
+                    Ok(()) => Some(s),
+                    Err(why) => cx.invalid(value, format!("`base_url` {why}"), BASE_URL_HELP),
+                })
+                .map(|s| cfg.base_url = s),
+            "theme" => cx.string(value).map(|s| cfg.theme = s),
             "language" => cx
                 .string(value)
                 .and_then(|s| match s.as_str() {
@@ -368,6 +374,41 @@ impl Cx<'_> {
     }
 }
 
+/// What a valid `base_url` looks like, for the help of a bad one.
+pub const BASE_URL_HELP: &str =
+    "write an http(s) URL like \"https://ops.example.com/ledger/\" or a path like \"/ledger/\"";
+
+/// Whether `url` may be the site's base URL (of `opsledger.toml` or `--base-url`): an
+/// `http://` or `https://` URL with a host, or an absolute path. Pages and the feed link to
+/// it, so anything else (`javascript:`, `data:`, `//other.host`, spaces or quotes) is refused
+/// with the reason.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'))
+    {
+        return Err(format!("must not contain {c:?}"));
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = host.rsplit('@').next().unwrap_or("");
+            if host.is_empty() || host.starts_with(':') {
+                return Err(format!("`{url}` has no host"));
+            }
+            Ok(())
+        }
+        None if url.starts_with('/') && !url.starts_with("//") => Ok(()),
+        None => Err(format!(
+            "`{url}` is neither an http(s) URL nor a path starting with `/`"
+        )),
+    }
+}
+
 /// `Mon`, `monday`, `周一` … → weekday.
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
     let s = s.trim().to_lowercase();
@@ -452,6 +493,53 @@ mod tests {
         let (_, d) = parse("title = \"t\"\nbase_url = \n");
         assert_eq!(d[0].code, Code::ConfigSyntax);
         assert_eq!(d[0].line, 2);
+    }
+
+    #[test]
+    fn base_url_is_an_http_url_or_a_path() {
+        for ok in [
+            "/",
+            "/ledger/",
+            "https://ops.example.com/ledger/",
+            "http://127.0.0.1:1111/",
+            "HTTPS://Ops.Example.com",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "//evil.example.com/",
+            "https://",
+            "https:///x",
+            "http://:80/",
+            "ledger/",
+            "",
+            "/a b/",
+            "/a\"onmouseover=\"x",
+            "https://x/\u{0}",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_position_of_each_key_is_kept() {
+        let (c, _) = parse("title = \"t\"\n\ntheme  =  \"mine\"\n[train]\nsit = \"Mon\"\n");
+        assert_eq!(c.locs.get("theme"), Some(Pos::new(3, 11)));
+        assert_eq!(c.locs.get("title"), Some(Pos::new(1, 9)));
+        assert_eq!(c.locs.get("base_url"), None);
+    }
+
+    #[test]
+    fn a_bad_base_url_is_reported_at_its_value() {
+        let (c, d) = parse("title = \"t\"\nbase_url = \"javascript:alert(1)//\"\n");
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(got, [(Code::ConfigInvalid, 2, 12)], "{d:?}");
+        assert!(d[0].message.contains("javascript:"), "{d:?}");
+        assert_eq!(c.base_url, "/");
     }
 
     #[test]

@@ -52,3 +52,6 @@ mod output;
 
 #[path = "cli/slugs.rs"]
 mod slugs;
+
+#[path = "cli/confserve.rs"]
+mod confserve;

@@ -30,9 +30,12 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
     let mut diags = crate::build::diagnostics(dir, &loaded)?;
+    // Like the content, the changes are not judged while opsledger.toml does not load.
     let against = match &args.base {
-        Some(r) => Some(against_base(dir, r, &loaded.ledger)?),
-        None => None,
+        Some(r) if !crate::build::config_failed(&diags) => {
+            Some(against_base(dir, r, &loaded.ledger)?)
+        }
+        _ => None,
     };
     if let Some(a) = &against {
         diags.extend(a.diagnostics.iter().cloned());

@@ -1,15 +1,17 @@
 //! `opsledger serve [--port N] [--open]`: builds the site into `.opsledger/serve/<port>/`,
 //! serves it on 127.0.0.1, rebuilds when `content/`, `sql/`, the config, the theme or the git history
 //! changes (the history cache makes that a matter of milliseconds), and reloads the open pages.
-//! A failed rebuild shows its diagnostics in the browser over the last good site.
+//! A failed rebuild shows its diagnostics in the browser over the last good site. Ctrl-C or
+//! SIGTERM stops it; however it ends, its folder is removed.
 
 use super::history::{MineArgs, WalkerArg};
 use super::{Outcome, out};
 use crate::build::{self, Built};
 use crate::error::Error;
-use crate::serve::{Live, http::Server, watch::Watcher};
+use crate::serve::{Live, server::Server, watch::Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +52,8 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
         std::fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
     }
     std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+    let _folder = Removed(root.clone());
+    let stop = on_signal()?;
     // Watching starts before the first build, so no edit made during it is missed.
     let mut watcher = Watcher::new(dir)?;
     let mut builder = Builder {
@@ -70,13 +74,46 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     if args.open {
         open_browser(&url);
     }
-    loop {
-        if let Some(changed) = watcher.next(Duration::from_secs(3600))? {
+    // Short waits, so a signal is seen soon.
+    while !stop.load(Ordering::SeqCst) {
+        if let Some(changed) = watcher.next(Duration::from_millis(200))? {
             let why = match changed.as_slice() {
                 [one] => format!(" after {} changed", one.display()),
                 many => format!(" after {} files changed", many.len()),
             };
             builder.rebuild(&why)?;
+        }
+    }
+    server.stop();
+    eprintln!("stopped; removing {}", builder.root.display());
+    Ok(Outcome::Ok)
+}
+
+/// A flag raised by Ctrl-C, SIGTERM or SIGHUP, which the loop of [`run`] stops at (after the
+/// build under way, so the folder is not removed under it). A second signal ends the process at
+/// once.
+fn on_signal() -> crate::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    })
+    .map_err(|e| Error::Serve(format!("cannot handle Ctrl-C: {e}")))?;
+    Ok(stop)
+}
+
+/// The builds of one server, removed when `serve` ends, by an error or a signal alike
+/// (`.opsledger/serve/` too when no other server uses it).
+struct Removed(PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        if let Some(parent) = self.0.parent() {
+            // Fails, as it should, while another port's folder is in it.
+            let _ = std::fs::remove_dir(parent);
         }
     }
 }

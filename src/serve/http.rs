@@ -1,94 +1,9 @@
-//! The HTTP side of `serve`: files of the last good build from 127.0.0.1, a live-reload script
-//! injected into every HTML page, and the long-poll endpoint the script waits on. It never
-//! serves a file outside the site folder.
+//! What `serve` answers (the threads that answer are [`super::server`]'s): files of the last
+//! good build, a live-reload script injected into every HTML page, and the state the script
+//! long-polls for. It never serves a file outside the site folder.
 
-use super::{Live, State};
-use crate::error::{Error, Result};
-use std::net::SocketAddr;
+use super::State;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
-use tiny_http::{Header, Request, Response};
-
-/// How long a long-poll waits for a build before answering "nothing new".
-const WAIT: Duration = Duration::from_secs(25);
-/// Threads answering plain requests (long-polls get their own).
-const WORKERS: usize = 4;
-const LIVE_JS: &str = include_str!("live.js");
-
-/// A running server; dropping it does not stop it (the process ends it), [`Server::stop`] does.
-pub struct Server {
-    http: Arc<tiny_http::Server>,
-    pub addr: SocketAddr,
-}
-
-impl Server {
-    /// Listens on 127.0.0.1:`port` (0: any free port) and answers from `live` on background
-    /// threads.
-    pub fn start(port: u16, live: Arc<Live>) -> Result<Server> {
-        let http = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-            Error::Serve(format!(
-                "cannot listen on 127.0.0.1:{port}: {e} (pass --port N for another port)"
-            ))
-        })?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Serve("the server has no IP address".into()))?;
-        let http = Arc::new(http);
-        for _ in 0..WORKERS {
-            let (http, live) = (Arc::clone(&http), Arc::clone(&live));
-            std::thread::spawn(move || {
-                while let Ok(rq) = http.recv() {
-                    answer(rq, &live);
-                }
-            });
-        }
-        Ok(Server { http, addr })
-    }
-
-    /// Stops accepting requests (the worker threads end).
-    pub fn stop(&self) {
-        self.http.unblock();
-    }
-}
-
-fn answer(rq: Request, live: &Arc<Live>) {
-    let url = rq.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    match path {
-        "/__opsledger/live.js" => respond(rq, 200, "text/javascript", LIVE_JS.into()),
-        "/__opsledger/wait" => {
-            let since = query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("since="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let live = Arc::clone(live);
-            // A long-poll holds its own thread, so waiting browsers never starve page loads.
-            std::thread::spawn(move || {
-                let s = live.wait(since, WAIT);
-                respond(rq, 200, "application/json", state_json(&s).into_bytes());
-            });
-        }
-        _ => {
-            let s = live.snapshot();
-            let (status, ctype, bytes) = page(&s, path);
-            respond(rq, status, ctype, bytes);
-        }
-    }
-}
-
-fn respond(rq: Request, status: u16, ctype: &str, bytes: Vec<u8>) {
-    let mut r = Response::from_data(bytes).with_status_code(status);
-    for (k, v) in [("Content-Type", ctype), ("Cache-Control", "no-store")] {
-        if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            r.add_header(h);
-        }
-    }
-    // The browser may have gone away; nothing to do about it.
-    let _ = rq.respond(r);
-}
 
 /// The long-poll answer: `{"version":N,"site_version":M,"error":null|"..."}`.
 pub fn state_json(s: &State) -> String {

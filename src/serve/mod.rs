@@ -1,9 +1,11 @@
 //! `opsledger serve`'s machinery: the state the browser follows ([`Live`]: the last good site,
-//! the last failure), the HTTP server on loopback ([`http`]) and the watcher of the ledger's
-//! inputs ([`watch`]). It never prints and never builds: the caller rebuilds when the watcher
+//! the last failure), the HTTP server on loopback ([`server`], answering with [`http`] the
+//! requests [`request`] lets in) and the watcher of the ledger's inputs ([`watch`]). It never prints and never builds: the caller rebuilds when the watcher
 //! says so and publishes the outcome here.
 
 pub mod http;
+pub mod request;
+pub mod server;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

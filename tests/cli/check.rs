@@ -19,7 +19,7 @@ fn the_example_ledger_passes() {
 
 const TEN_CONFIG: &str = r#"title = "测试台帐"
 base_url = "/"
-langauge = "zh-CN"
+language = "zh-CN"
 
 [[systems]]
 name = "小贷"
@@ -102,20 +102,30 @@ const E1: &str = harness::MINIMAL_ENTRY_PATH;
 const E2: &str = TEN_ENTRY_2_PATH;
 const REL: &str = harness::MINIMAL_RELEASE_PATH;
 const REQ: &str = harness::MINIMAL_REQUIREMENT_PATH;
+// Not a mistake in opsledger.toml: a config error stops the check before content is judged.
+const RUNBOOK: &str = "content/runbooks/repayment-batch.md";
+const TEN_RUNBOOK: &str = "---
+title: 还款日终批处理运维手册
+system: 小贷
+updated: 2019-02-30
+---
+
+日终批处理由调度平台触发。
+";
 
 /// Every mistake: (code, file, line, column), in the order `check` sorts them (by file, then
 /// position).
 const TEN: [(&str, &str, u64, u64); 10] = [
-    ("E0103", E1, 6, 1),               // modul
-    ("E0105", E1, 7, 11),              // category: feture
-    ("E0106", E1, 11, 14),             // proposed_on: 2019-13-01
-    ("E0201", E2, 4, 9),               // system: 小袋
-    ("E0206", E2, 11, 17),             // planned_finish before planned_start
-    ("E0203", E2, 12, 14),             // requirement: REQ-0009
-    ("E0301", REL, 9, 15),             // the last phase is 50%
-    ("E0302", REL, 12, 37),            // after: [备份数据]
-    ("E0106", REQ, 8, 10),             // created: 2019-02-30
-    ("E0502", "opsledger.toml", 3, 1), // langauge
+    ("E0103", E1, 6, 1),       // modul
+    ("E0105", E1, 7, 11),      // category: feture
+    ("E0106", E1, 11, 14),     // proposed_on: 2019-13-01
+    ("E0201", E2, 4, 9),       // system: 小袋
+    ("E0206", E2, 11, 17),     // planned_finish before planned_start
+    ("E0203", E2, 12, 14),     // requirement: REQ-0009
+    ("E0301", REL, 9, 15),     // the last phase is 50%
+    ("E0302", REL, 12, 37),    // after: [备份数据]
+    ("E0106", REQ, 8, 10),     // created: 2019-02-30
+    ("E0106", RUNBOOK, 4, 10), // updated: 2019-02-30
 ];
 
 fn ten_mistakes() -> Ledger {
@@ -125,6 +135,7 @@ fn ten_mistakes() -> Ledger {
         .file(E2, TEN_ENTRY_2)
         .file(REL, TEN_RELEASE)
         .file(REQ, TEN_REQUIREMENT)
+        .file(RUNBOOK, TEN_RUNBOOK)
 }
 
 /// The expected mistakes, owned.

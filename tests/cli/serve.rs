@@ -1,6 +1,8 @@
 //! `opsledger serve`: started on a free port, it serves the site with the live-reload script;
 //! an edit rebuilds it, a broken edit shows its diagnostics over the last good site, a commit
-//! rebuilds it with the new history; a busy port is a clear error.
+//! rebuilds it with the new history; a busy port is a clear error; only this machine's pages
+//! are answered, idle connections and long-polls hold no thread of their own, and a signal
+//! stops it and removes its folder.
 
 use crate::harness::{Ledger, TIMEOUT};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -163,4 +165,128 @@ fn serve_outside_a_ledger_says_so() {
     let (code, _, stderr) = l.run(&["serve", "--port", "0"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is not a ledger repository"), "{stderr}");
+}
+
+/// GET `path` with these extra header lines: the status.
+fn status_with(s: &Serving, path: &str, headers: &str) -> u16 {
+    let mut tcp = TcpStream::connect(&s.addr).expect("connect");
+    tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(
+        tcp,
+        "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    tcp.read_to_end(&mut raw).expect("read the response");
+    let raw = String::from_utf8_lossy(&raw);
+    raw.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status")
+}
+
+#[test]
+fn serve_answers_only_pages_of_this_machine_on_every_route() {
+    let l = Ledger::minimal();
+    let s = serve(&l);
+    let port = s.addr.rsplit(':').next().unwrap().to_owned();
+    let routes = [
+        "/",
+        "/ledger.json",
+        "/no/such/",
+        "/__opsledger/live.js",
+        "/__opsledger/wait?since=0",
+    ];
+    for path in routes {
+        // A DNS-rebinding page: its own host name, resolved to 127.0.0.1.
+        let evil = status_with(&s, path, "Host: evil.example.com\r\n");
+        assert_eq!(evil, 421, "{path}");
+        let evil = status_with(&s, path, &format!("Host: evil.example.com:{port}\r\n"));
+        assert_eq!(evil, 421, "{path}");
+        assert_eq!(status_with(&s, path, ""), 421, "no Host: {path}");
+        // Another site's script, sent to the right host.
+        let other = format!("Host: 127.0.0.1:{port}\r\nOrigin: http://evil.example.com\r\n");
+        assert_eq!(status_with(&s, path, &other), 403, "{path}");
+    }
+    let own = format!("Host: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n");
+    assert_eq!(status_with(&s, "/ledger.json", &own), 200);
+    assert_eq!(get(&s, "/ledger.json").0, 200);
+}
+
+/// The threads of process `pid`.
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_keeps_a_fixed_number_of_threads_whatever_the_connections() {
+    let l = Ledger::minimal();
+    let s = serve(&l);
+    let before = threads(s.child.id());
+    // Connections that never send a request, and long-polls that wait for the next build.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(&s.addr).expect("connect"))
+        .collect();
+    let version = until(&s, "the first build", |st| {
+        st["site_version"].as_u64() > Some(0)
+    })["version"]
+        .as_u64()
+        .unwrap();
+    let polls: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut t = TcpStream::connect(&s.addr).expect("connect");
+            let head = format!(
+                "GET /__opsledger/wait?since={version} HTTP/1.1\r\nHost: {}\r\n\r\n",
+                s.addr
+            );
+            t.write_all(head.as_bytes()).unwrap();
+            t
+        })
+        .collect();
+    // A page is still answered, by the same threads.
+    let (status, page) = get(&s, "/entries/1/");
+    assert_eq!(status, 200, "{page}");
+    let during = threads(s.child.id());
+    assert!(
+        during <= before + 2,
+        "{during} threads with {} connections open (before: {before})",
+        idle.len() + polls.len()
+    );
+    drop((idle, polls));
+}
+
+/// Sends `signal` (`TERM`, `INT`) to the process `pid`.
+#[cfg(unix)]
+fn signal(pid: u32, signal: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_removes_its_folder_when_stopped_by_a_signal() {
+    for sig in ["TERM", "INT"] {
+        let l = Ledger::minimal();
+        let mut s = serve(&l);
+        let port = s.addr.rsplit(':').next().unwrap().to_owned();
+        let folder = l.path(&format!(".opsledger/serve/{port}"));
+        assert!(folder.is_dir(), "{}", folder.display());
+        signal(s.child.id(), sig);
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = s.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(started.elapsed() < TIMEOUT, "serve ignores SIG{sig}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(status.success(), "SIG{sig}: {status}");
+        assert!(!folder.exists(), "SIG{sig}: {} is left", folder.display());
+        assert!(!l.path(".opsledger/serve").exists(), "SIG{sig}");
+    }
 }
