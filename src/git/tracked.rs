@@ -29,11 +29,8 @@ impl Repo {
             }
         }
         if let Some(head) = self.head()? {
-            let tree = self
-                .repo
-                .find_commit(super::oid(&head)?)
-                .and_then(|c| c.tree())
-                .map_err(git_err)?;
+            // Read leniently: libgit2 refuses a commit whose author has no e-mail.
+            let tree = super::commit_tree(&self.repo, &head)?;
             tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
                 if is_regular(entry.filemode() as u32)
                     && let Ok(name) = entry.name()

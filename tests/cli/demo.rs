@@ -169,7 +169,7 @@ fn demo_writes_a_month_of_history_and_builds_it() {
     let page = std::fs::read_to_string(demo.join("public/entries/14/index.html")).unwrap();
     assert!(
         page.contains(
-            "合入 <code>b0eab00917</code> <time datetime=\"2019-03-14T11:00:00+08:00\">2019-03-14 11:00</time>"
+            "合入 <code>a4d736be70</code> <time datetime=\"2019-03-14T11:00:00+08:00\">2019-03-14 11:00</time>"
         ),
         "{page}"
     );
