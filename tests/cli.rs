@@ -34,3 +34,6 @@ mod demo;
 
 #[path = "cli/serve.rs"]
 mod serve;
+
+#[path = "cli/mdyaml.rs"]
+mod mdyaml;

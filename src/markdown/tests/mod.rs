@@ -2,6 +2,7 @@
 //! sanitised HTML, the safety assertions) are here, the tests themselves in the submodules by
 //! topic. Test-only code.
 
+mod depth;
 mod links;
 mod props;
 mod render;
