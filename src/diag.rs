@@ -96,6 +96,7 @@ codes! {
     AddedMidway = "W0604", Warning, "an entry was added past the start of the workflow (expected of an import, suspicious otherwise)";
     UnsafeUrl = "E0208", Error, "a link or image in the Markdown uses an unsafe URL";
     TooDeep = "E0209", Error, "the Markdown nests deeper than the limit";
+    RemoteImage = "W0210", Warning, "a remote image is dropped";
     TemplateError = "E0701", Error, "a theme template cannot be compiled or rendered";
     ImportRow = "E0801", Error, "import: a row of the spreadsheet cannot be mapped to an entry";
     ImportUnknownColumn = "W0802", Warning, "import: a column of the spreadsheet is not an entry column";

@@ -1,5 +1,6 @@
 //! Rules on each document's Markdown body that the page would otherwise enforce silently:
-//! nesting deeper than the renderer takes (E0209). Pure: reads the ledger only.
+//! nesting deeper than the renderer takes (E0209), images from another host, which the page
+//! drops (W0210). Pure: reads the ledger only.
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::markdown;
@@ -20,6 +21,17 @@ pub(super) fn check(ledger: &Ledger, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_help("flatten the quotes, lists or HTML; the page shows the body as plain text otherwise"),
+            );
+        }
+        for image in markdown::remote_images(body) {
+            out.push(
+                Diagnostic::new(
+                    Code::RemoteImage,
+                    &doc.path,
+                    at(doc, image.line, image.column),
+                    format!("the image `{}` is on another host and is dropped from the page", image.url),
+                )
+                .with_help("pages fetch nothing from another host: add the image to the repository and link it by a relative path"),
             );
         }
     }

@@ -5,7 +5,8 @@
 //! between content files rewritten; then the HTML goes through one configured ammonia builder.
 //!
 //! - [`render`] turns a body into [`Rendered`] HTML plus the headings for a table of contents.
-//! - [`unsafe_urls`] finds the URLs `check` reports, with their line and column.
+//! - [`unsafe_urls`] finds the URLs `check` reports, with their line and column;
+//!   [`remote_images`] the images from another host, which the sanitiser drops.
 //! - [`slugify`] makes a heading's anchor.
 //! - [`too_deep`] finds where a body nests deeper than [`MAX_DEPTH`]; such a body is not given
 //!   to the sanitiser (whose time grows with the square of the depth) but shown as plain text.
@@ -30,8 +31,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 pub use depth::MAX_DEPTH;
-pub use urls::unsafe_urls;
 use urls::{is_unsafe_url, scheme};
+pub use urls::{remote_images, unsafe_urls};
 
 /// How links between content files are rewritten: given the path of a link target as written
 /// in a content file, without its `#fragment` (e.g. `../entries/0020-repayment-file.md`,

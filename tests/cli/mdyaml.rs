@@ -60,3 +60,37 @@ fn twenty_thousand_identical_headings_build_with_distinct_ids() {
     assert!(page.contains("id=\"x-19999\""), "no last id");
     assert!(page.contains("id=\"x\""), "no first id");
 }
+
+#[test]
+fn remote_images_are_warned_about_and_left_out_of_the_page() {
+    let path = entry_path(2, "images");
+    let body = "\n![t](https://evil.example/track.png)\n\n<img src=//evil.example/a.png srcset=\"https://evil.example/b.png 2x\">\n\n![local](../../sql/a.png)\n";
+    let l = Ledger::minimal()
+        .file(&path, entry_with_body(body))
+        .commit("images");
+    let (code, found) = check_json(&l);
+    assert_eq!(code, 0, "{found:?}");
+    let at: Vec<_> = found
+        .iter()
+        .map(|(c, f, line, col)| (c.as_str(), f.as_str(), *line, *col))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("W0210", path.as_str(), 14, 6),
+            ("W0210", path.as_str(), 16, 10),
+            ("W0210", path.as_str(), 16, 39),
+        ]
+    );
+    let (code, _, err) = l.run(&["check", "--deny-warnings"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let page = l.read("public/entries/2/index.html");
+    assert!(!page.contains("evil.example"), "remote URL kept");
+    assert!(page.contains("alt=\"t\""), "the image's text is kept");
+    assert!(
+        page.contains("src=\"../../sql/a.png\""),
+        "a local image is kept"
+    );
+}
