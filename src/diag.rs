@@ -71,6 +71,8 @@ codes! {
     InvalidNumber = "E0107", Error, "the value is not of the expected type";
     DuplicateId = "E0108", Error, "the id is used by another file";
     IdFileMismatch = "E0109", Error, "the id does not match the file name";
+    ControlCharacter = "E0110", Error, "a value holds a control character";
+    ForeignTag = "E0111", Error, "a YAML tag outside the core schema";
     UnknownSystem = "E0201", Error, "the system is not declared in opsledger.toml";
     UnknownSubsystem = "E0202", Error, "the subsystem is not one of the system's subsystems";
     UnknownRequirement = "E0203", Error, "no requirement document has this id";

@@ -5,6 +5,7 @@
 
 mod convert;
 mod docs;
+mod read;
 
 pub use docs::{Kind, Memo, Parsed, parse, parse_with_memo};
 

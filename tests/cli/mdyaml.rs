@@ -94,3 +94,71 @@ fn remote_images_are_warned_about_and_left_out_of_the_page() {
         "a local image is kept"
     );
 }
+
+#[test]
+fn control_characters_are_refused_in_every_kind_of_document() {
+    let l = Ledger::minimal()
+        .file(
+            &entry_path(2, "ctl"),
+            entry(2, "module: \"\\x00\\u0007\"\ntests: {sit: {result: pending, by: \"a\\u202Eb\"}}\nrelated_systems: [\"\\e\"]\nexpected_solution: |\n  tab\tand\n  lines\n"),
+        )
+        .file(
+            "content/requirements/REQ-0002-ctl.md",
+            "---\nid: REQ-0002\ntitle: \"需求\\r\"\nstatus: draft\n---\n",
+        )
+        .file(
+            "content/releases/2019-03-14.md",
+            "---\nid: 2019-03-14\ntitle: 期次\ndate: 2019-03-14\nstatus: planning\nsteps: [{name: \"a\\x7f\", owner: 琳琳}]\n---\n",
+        )
+        .file("content/runbooks/ctl.md", "---\ntitle: \"\\u2066手册\"\n---\n")
+        .commit("control characters");
+    let (code, found) = check_json(&l);
+    assert_eq!(code, 1, "{found:?}");
+    // (`\e` is no system either: E0201 as well.)
+    let at: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 != "E0201")
+        .map(|(c, f, line, col)| (c.as_str(), f.as_str(), *line, *col))
+        .collect();
+    let e = entry_path(2, "ctl");
+    assert_eq!(
+        at,
+        [
+            ("E0110", e.as_str(), 10, 9),
+            ("E0110", e.as_str(), 11, 36),
+            ("E0110", e.as_str(), 12, 19),
+            ("E0110", "content/releases/2019-03-14.md", 6, 16),
+            ("E0110", "content/requirements/REQ-0002-ctl.md", 3, 8),
+            ("E0110", "content/runbooks/ctl.md", 2, 8),
+        ]
+    );
+    let (code, _, err) = l.run(&["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!l.path("public").exists());
+}
+
+#[test]
+fn tags_outside_the_core_schema_are_refused_at_the_tag() {
+    let path = entry_path(2, "tags");
+    let l = Ledger::minimal()
+        .file(
+            &path,
+            entry(2, "module: !!binary aGVsbG8=\nfeature: !!python/object:os.system x\nsubsystem: !!str 账务\nrelated_systems: !!set {a: null}\n"),
+        )
+        .commit("tags");
+    let (code, found) = check_json(&l);
+    assert_eq!(code, 1, "{found:?}");
+    let tags: Vec<_> = found
+        .iter()
+        .filter(|d| d.0 == "E0111")
+        .map(|(_, f, line, col)| (f.as_str(), *line, *col))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            (path.as_str(), 10, 9),
+            (path.as_str(), 11, 10),
+            (path.as_str(), 13, 18)
+        ]
+    );
+}
