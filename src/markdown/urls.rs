@@ -258,8 +258,8 @@ pub(super) fn is_url_attribute(name: &str) -> bool {
     )
 }
 
-/// Finds the URL attributes of the tags in `text[start..end]` that `keep` selects (a `src` or
-/// `srcset`, each of whose URLs is tried, is fetched by the browser itself).
+/// Finds the URL attributes of the tags in `text[start..end]` that `keep` selects (an `<img>`'s
+/// `src` or `srcset`, each of whose URLs is tried, is fetched by the browser itself).
 fn scan_html(
     text: &str,
     start: usize,
@@ -285,9 +285,12 @@ fn scan_html(
         if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
+        let tag_start = i;
         while i < b.len() && !is_tag_space(b[i]) && b[i] != b'>' && b[i] != b'/' {
             i += 1;
         }
+        // The sanitiser removes every other element that loads something whole.
+        let image = src[tag_start..i].eq_ignore_ascii_case("img");
         // Attributes, up to the end of the tag.
         loop {
             while i < b.len() && (is_tag_space(b[i]) || b[i] == b'/') {
@@ -329,9 +332,10 @@ fn scan_html(
             i = next;
             if is_url_attribute(&name) || name == "srcset" {
                 let value = decode_entities(&src[value_start..value_end]);
-                let fetched = matches!(name.as_str(), "src" | "srcset" | "lowsrc" | "dynsrc");
+                let fetched =
+                    image && matches!(name.as_str(), "src" | "srcset" | "lowsrc" | "dynsrc");
                 let selected = if name == "srcset" {
-                    srcset_urls(&value).any(|u| keep(u, true))
+                    srcset_urls(&value).any(|u| keep(u, image))
                 } else {
                     keep(&value, fetched)
                 };
