@@ -71,6 +71,8 @@ codes! {
     InvalidNumber = "E0107", Error, "the value is not of the expected type";
     DuplicateId = "E0108", Error, "the id is used by another file";
     IdFileMismatch = "E0109", Error, "the id does not match the file name";
+    ControlCharacter = "E0110", Error, "a value holds a control character";
+    ForeignTag = "E0111", Error, "a YAML tag outside the core schema";
     UnknownSystem = "E0201", Error, "the system is not declared in opsledger.toml";
     UnknownSubsystem = "E0202", Error, "the subsystem is not one of the system's subsystems";
     UnknownRequirement = "E0203", Error, "no requirement document has this id";
@@ -96,6 +98,8 @@ codes! {
     AddedMidway = "W0604", Warning, "an entry was added past the start of the workflow (expected of an import, suspicious otherwise)";
     OddCommit = "W0606", Warning, "a commit could not be read as git shows it";
     UnsafeUrl = "E0208", Error, "a link or image in the Markdown uses an unsafe URL";
+    TooDeep = "E0209", Error, "the Markdown nests deeper than the limit";
+    RemoteImage = "W0210", Warning, "a remote image is dropped";
     TemplateError = "E0701", Error, "a theme template cannot be compiled or rendered";
     ImportRow = "E0801", Error, "import: a row of the spreadsheet cannot be mapped to an entry";
     ImportUnknownColumn = "W0802", Warning, "import: a column of the spreadsheet is not an entry column";

@@ -55,3 +55,6 @@ mod slugs;
 
 #[path = "cli/confserve.rs"]
 mod confserve;
+
+#[path = "cli/mdyaml.rs"]
+mod mdyaml;

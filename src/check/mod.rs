@@ -1,6 +1,7 @@
 //! Rules across documents that one commit can show (SPEC 2.2–2.5): references, dates, launch
 //! plans and the status workflow. Reads no files itself: the caller says which paths exist.
 
+mod body;
 mod plan;
 mod refs;
 mod workflow;
@@ -36,6 +37,7 @@ pub trait RepoFiles: Sync {
 pub fn check(config: &Config, ledger: &Ledger, files: &dyn RepoFiles) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     refs::check(config, ledger, files, &mut out);
+    body::check(ledger, &mut out);
     plan::check(ledger, &mut out);
     workflow::check(ledger, &mut out);
     diag::sort(&mut out);

@@ -1,6 +1,7 @@
 //! One document's text → its typed model value, for each kind of content file. Pure: no IO.
 
 use super::convert::Conv;
+use super::read::read;
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
     self, DataMigration, Doc, Entry, Env, Phase, Release, Requirement, Rollback, Runbook, Step,
@@ -47,30 +48,6 @@ pub enum Parsed {
     /// Could not be used as a whole (some keys are missing or bad, each reported and listed in
     /// its `doc.failed`), but read in part: the entry, requirement or release it holds.
     Partial(Box<Parsed>),
-}
-
-/// The raw document of `yaml`, every key that parses when not all of them do (the others are
-/// reported and noted in `cx`); `None` when nothing at all could be read.
-fn read<T: serde::de::DeserializeOwned + yaml::Merge + yaml::Shift + Default + Clone>(
-    cx: &mut Conv,
-    yaml: &str,
-    memo: Option<&yaml::Memo<T>>,
-) -> Option<T> {
-    if let Some(t) = memo.and_then(|m| m.parse(cx.path, yaml)) {
-        return Some(t);
-    }
-    match yaml::parse_each_key::<T>(cx.path, yaml) {
-        Ok(t) => Some(t),
-        Err(p) => {
-            cx.diags.extend(p.diagnostics);
-            cx.failed = true;
-            if p.unparsed.is_empty() {
-                return None;
-            }
-            cx.unparsed = p.unparsed;
-            Some(p.value)
-        }
-    }
 }
 
 impl Parsed {

@@ -6,6 +6,7 @@
 mod convert;
 mod docs;
 mod names;
+mod read;
 
 pub use docs::{Kind, Memo, Parsed, parse, parse_with_memo};
 

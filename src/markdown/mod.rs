@@ -5,16 +5,21 @@
 //! between content files rewritten; then the HTML goes through one configured ammonia builder.
 //!
 //! - [`render`] turns a body into [`Rendered`] HTML plus the headings for a table of contents.
-//! - [`unsafe_urls`] finds the URLs `check` reports, with their line and column.
+//! - [`unsafe_urls`] finds the URLs `check` reports, with their line and column;
+//!   [`remote_images`] the images from another host, which the sanitiser drops.
 //! - [`slugify`] makes a heading's anchor.
+//! - [`too_deep`] finds where a body nests deeper than [`MAX_DEPTH`]; such a body is not given
+//!   to the sanitiser (whose time grows with the square of the depth) but shown as plain text.
 //!
 //! Heading ids are `slugify`d text (CJK kept), de-duplicated with `-1`, `-2`; footnotes use
 //! `fn:N` / `fnref:N` ids (a `:` never appears in a slug, so the two cannot collide) and link
 //! both ways. Heading attributes (`{#id .class onclick=…}`) are not enabled, so they stay text.
 //!
 //! This file holds the API types and the rendering walk (headings, footnotes, link rewriting);
-//! `sanitise` holds the ammonia builder, `urls` the URL classification and [`unsafe_urls`].
+//! `sanitise` holds the ammonia builder, `urls` the URL classification and [`unsafe_urls`],
+//! `depth` the nesting count.
 
+mod depth;
 mod sanitise;
 #[cfg(test)]
 mod tests;
@@ -25,8 +30,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-pub use urls::unsafe_urls;
+pub use depth::MAX_DEPTH;
 use urls::{is_unsafe_url, scheme};
+pub use urls::{remote_images, unsafe_urls};
 
 /// How links between content files are rewritten: given the path of a link target as written
 /// in a content file, without its `#fragment` (e.g. `../entries/0020-repayment-file.md`,
@@ -84,9 +90,23 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Renders Markdown `text` to sanitised HTML.
+/// Where `text` first nests deeper than [`MAX_DEPTH`] (Markdown containers and raw HTML tags
+/// together), as a 1-based line and column (in characters) of `text`.
+pub fn too_deep(text: &str) -> Option<(u32, u32)> {
+    let at = depth::too_deep(text)?;
+    Some(urls::LineIndex::new(text).position(at))
+}
+
+/// Renders Markdown `text` to sanitised HTML. A body that nests deeper than [`MAX_DEPTH`] is
+/// shown as escaped plain text in a `<pre>` (`check` refuses it, E0209).
 pub fn render(text: &str, links: &dyn LinkResolver) -> Rendered {
-    let mut ids = HashSet::new();
+    if depth::too_deep(text).is_some() {
+        return Rendered {
+            html: format!("<pre>{}</pre>\n", escape_text(text)),
+            headings: Vec::new(),
+        };
+    }
+    let mut ids = Ids::default();
     let mut headings = Vec::new();
     let mut footnotes = Footnotes::default();
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -185,19 +205,48 @@ fn plain_text(events: &[Event<'_>]) -> String {
     s.trim().to_string()
 }
 
+/// `&`, `<`, `>` and `"` escaped, for text shown as it is.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The heading ids of one body so far, and for each slug the next suffix to try, so that
+/// many headings with the same text cost no more than as many different ones.
+#[derive(Default)]
+struct Ids {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
 /// `slugify(text)`, or `section` if that is empty, made unique with `-1`, `-2`, ….
-fn unique_id(ids: &mut HashSet<String>, text: &str) -> String {
+fn unique_id(ids: &mut Ids, text: &str) -> String {
     let mut base = slugify(text);
     if base.is_empty() {
         base = "section".to_string();
     }
     let mut id = base.clone();
-    let mut n = 0;
-    while ids.contains(&id) {
-        n += 1;
-        id = format!("{base}-{n}");
+    if ids.taken.contains(&id) {
+        // Each taken id is skipped at most once: only `base` makes `base-N`.
+        let n = ids.next.entry(base.clone()).or_insert(1);
+        loop {
+            id = format!("{base}-{n}");
+            *n += 1;
+            if !ids.taken.contains(&id) {
+                break;
+            }
+        }
     }
-    ids.insert(id.clone());
+    ids.taken.insert(id.clone());
     id
 }
 

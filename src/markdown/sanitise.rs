@@ -34,8 +34,9 @@ fn stable_inputs(html: &str) -> String {
 }
 
 /// The sanitiser: ammonia's defaults (no script, style, iframe, object, embed, form; no `on*`
-/// attributes), plus exactly what the Markdown features produce, with URLs limited to http,
-/// https, mailto and relative ones. Built once; `Builder` is `Sync`.
+/// attributes; no `srcset`, no `style` but table alignment), plus exactly what the Markdown
+/// features produce, with URLs limited to http, https, mailto and relative ones, and no `src`
+/// that a browser would fetch from another host. Built once; `Builder` is `Sync`.
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.url_schemes(HashSet::from(["http", "https", "mailto"]))
@@ -59,6 +60,8 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("code", ["class"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("code", "class") => language_class(value),
+            // Nothing is fetched from another host: a remote image keeps only its `alt`.
+            (_, "src") if super::urls::is_remote(value) => None,
             _ => Some(Cow::Borrowed(value)),
         });
     // Heading ids and footnote anchors.

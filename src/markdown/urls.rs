@@ -54,18 +54,47 @@ pub(super) fn is_unsafe_url(url: &str) -> bool {
 /// the body's first line, less one, to `line`. Sorted by position; event handlers (`onerror=`)
 /// are not URLs and are not reported here (the sanitiser drops them).
 pub fn unsafe_urls(text: &str) -> Vec<UnsafeUrl> {
+    located(text, |url, _| is_unsafe_url(url))
+}
+
+/// Images in `text` that a browser would fetch from another host (see [`is_remote`]): Markdown
+/// images and the `src`/`srcset` of raw HTML tags, each with its 1-based line and column in
+/// `text`, as [`unsafe_urls`] gives them. The sanitiser drops them from the page.
+pub fn remote_images(text: &str) -> Vec<UnsafeUrl> {
+    located(text, |url, fetched| fetched && is_remote(url))
+}
+
+/// Whether a browser would fetch `url` (a `src`, entity-decoded) from a host: it has a scheme
+/// other than `data:`, or starts with `//` (or a backslash, which browsers read as `/`).
+pub(super) fn is_remote(url: &str) -> bool {
+    let url: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if url.starts_with("//") || url.starts_with("\\") || url.starts_with("/\\") {
+        return true;
+    }
+    scheme(&url).is_some_and(|s| !s.eq_ignore_ascii_case("data"))
+}
+
+/// The URLs of `text` that `keep` (given the entity-decoded URL and whether a browser fetches
+/// it by itself: an image or a raw `src`) selects, located and sorted.
+fn located(text: &str, keep: impl Fn(&str, bool) -> bool) -> Vec<UnsafeUrl> {
     let index = LineIndex::new(text);
     let mut found: Vec<(usize, String)> = Vec::new();
+    let keep = &keep;
     let parser = Parser::new_ext(text, options()).into_offset_iter();
 
     for (_, def) in parser.reference_definitions().iter() {
-        if is_unsafe_url(&def.dest) {
+        if keep(&def.dest, false) {
             found.push((refdef_dest(text, def.span.start), def.dest.to_string()));
         }
     }
 
-    // Open links and images: start of the source, destination, kind, end of their text.
-    let mut open: Vec<(usize, String, LinkType, usize)> = Vec::new();
+    // Open links and images: start of the source, destination, kind, end of their text, and
+    // whether it is an image.
+    let mut open: Vec<(usize, String, LinkType, usize, bool)> = Vec::new();
     let mut html_block: Option<usize> = None;
     for (event, range) in parser {
         // The end of an open link's text: the furthest end of the events inside it.
@@ -91,16 +120,32 @@ pub fn unsafe_urls(text: &str) -> Vec<UnsafeUrl> {
                     } else {
                         1
                     };
-                open.push((range.start, dest_url.to_string(), link_type, text_start));
+                let image = text[range.start..].starts_with('!');
+                open.push((
+                    range.start,
+                    dest_url.to_string(),
+                    link_type,
+                    text_start,
+                    image,
+                ));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                let Some((start, dest, link_type, text_end)) = open.pop() else {
+                let Some((start, dest, link_type, text_end, image)) = open.pop() else {
                     continue;
                 };
                 if let Some(outer) = open.last_mut() {
                     outer.3 = outer.3.max(range.end);
                 }
-                if !is_unsafe_url(&dest) {
+                let defined_apart = !matches!(
+                    link_type,
+                    LinkType::Inline | LinkType::Autolink | LinkType::Email
+                );
+                if image && defined_apart && keep(&dest, true) && !keep(&dest, false) {
+                    // A remote image by reference: at the image, the definition is no image.
+                    found.push((start, dest));
+                    continue;
+                }
+                if !keep(&dest, image) {
                     continue;
                 }
                 let at = match link_type {
@@ -119,12 +164,12 @@ pub fn unsafe_urls(text: &str) -> Vec<UnsafeUrl> {
             Event::Start(Tag::HtmlBlock) => html_block = Some(range.start),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(start) = html_block.take() {
-                    scan_html(text, start, range.end.max(start), &mut found);
+                    scan_html(text, start, range.end.max(start), keep, &mut found);
                 }
             }
-            Event::InlineHtml(_) => scan_html(text, range.start, range.end, &mut found),
+            Event::InlineHtml(_) => scan_html(text, range.start, range.end, keep, &mut found),
             Event::Html(_) if html_block.is_none() => {
-                scan_html(text, range.start, range.end, &mut found)
+                scan_html(text, range.start, range.end, keep, &mut found)
             }
             _ => {}
         }
@@ -213,8 +258,15 @@ pub(super) fn is_url_attribute(name: &str) -> bool {
     )
 }
 
-/// Finds the URL attributes of the tags in `text[start..end]` holding unsafe URLs.
-fn scan_html(text: &str, start: usize, end: usize, found: &mut Vec<(usize, String)>) {
+/// Finds the URL attributes of the tags in `text[start..end]` that `keep` selects (an `<img>`'s
+/// `src` or `srcset`, each of whose URLs is tried, is fetched by the browser itself).
+fn scan_html(
+    text: &str,
+    start: usize,
+    end: usize,
+    keep: &dyn Fn(&str, bool) -> bool,
+    found: &mut Vec<(usize, String)>,
+) {
     let Some(src) = text.get(start..end) else {
         return;
     };
@@ -233,9 +285,12 @@ fn scan_html(text: &str, start: usize, end: usize, found: &mut Vec<(usize, Strin
         if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
+        let tag_start = i;
         while i < b.len() && !is_tag_space(b[i]) && b[i] != b'>' && b[i] != b'/' {
             i += 1;
         }
+        // The sanitiser removes every other element that loads something whole.
+        let image = src[tag_start..i].eq_ignore_ascii_case("img");
         // Attributes, up to the end of the tag.
         loop {
             while i < b.len() && (is_tag_space(b[i]) || b[i] == b'/') {
@@ -275,14 +330,28 @@ fn scan_html(text: &str, start: usize, end: usize, found: &mut Vec<(usize, Strin
                 }
             };
             i = next;
-            if is_url_attribute(&name) {
+            if is_url_attribute(&name) || name == "srcset" {
                 let value = decode_entities(&src[value_start..value_end]);
-                if is_unsafe_url(&value) {
+                let fetched =
+                    image && matches!(name.as_str(), "src" | "srcset" | "lowsrc" | "dynsrc");
+                let selected = if name == "srcset" {
+                    srcset_urls(&value).any(|u| keep(u, image))
+                } else {
+                    keep(&value, fetched)
+                };
+                if selected {
                     found.push((start + value_start, value));
                 }
             }
         }
     }
+}
+
+/// The URLs of a `srcset` value: `a.png 1x, //host/b.png 2x`.
+fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .filter_map(|candidate| candidate.split_whitespace().next())
 }
 
 fn is_tag_space(b: u8) -> bool {

@@ -7,8 +7,10 @@
 //! stopping at the first.
 
 mod memo;
+mod values;
 
 pub use memo::{Memo, Shift};
+pub use values::{Texts, bad_characters, foreign_tags, is_bad_character};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
@@ -265,6 +267,12 @@ macro_rules! strict_struct {
             fn shift(&mut self, lines: u32) {
                 $($crate::yaml::Shift::shift(&mut self.$field, lines);)*
                 $crate::yaml::Shift::shift(&mut self.unknown, lines);
+            }
+        }
+
+        impl $crate::yaml::Texts for $name {
+            fn each_text(&self, f: &mut dyn FnMut(&$crate::yaml::Text)) {
+                $($crate::yaml::Texts::each_text(&self.$field, f);)*
             }
         }
 

@@ -49,7 +49,84 @@ proptest! {
             }
         }
     }
+
+    /// Hostile front matter (tags, escapes of control characters, bidi overrides, anchors,
+    /// directives, block scalars) through the whole reader, bytes first: never a panic; a
+    /// document that cannot be used always says why; every diagnostic inside the file, its
+    /// column inside its line (or just past its end).
+    #[test]
+    fn hostile_front_matter_is_a_document_or_located_diagnostics(
+        parts in proptest::collection::vec(prop::sample::select(HOSTILE_YAML), 0..16),
+        noise in proptest::collection::vec(any::<u8>(), 0..8),
+        kind in prop::sample::select(Kind::ALL.to_vec()),
+    ) {
+        let mut bytes = b"---\n".to_vec();
+        bytes.extend(parts.concat().into_bytes());
+        bytes.extend(&noise);
+        bytes.extend(b"\n---\nbody\n");
+        let path = match kind {
+            Kind::Entry => "content/entries/0001-x.md",
+            Kind::Requirement => "content/requirements/REQ-0001-x.md",
+            Kind::Release => "content/releases/2019-03-07.md",
+            Kind::Runbook => "content/runbooks/x.md",
+        };
+        let Ok(src) = crate::source::decode(path, &bytes) else { return Ok(()) };
+        let lines: Vec<&str> = src.text.split('\n').collect();
+        let (parsed, diags) = parse(kind, path, &src.text);
+        if matches!(parsed, Parsed::Broken(..)) {
+            prop_assert!(diags.iter().any(|d| d.is_error()), "{:?}", src.text);
+        }
+        for d in &diags {
+            prop_assert!(d.line >= 1 && (d.line as usize) <= lines.len(), "{d:?} in {:?}", src.text);
+            let width = lines[d.line as usize - 1].chars().count() as u32;
+            prop_assert!(d.column >= 1 && d.column <= width + 1, "{d:?} in {:?}", src.text);
+        }
+    }
 }
+
+/// Pieces of hostile front matter for the property above.
+const HOSTILE_YAML: &[&str] = &[
+    "id: 1\n",
+    "title: t\n",
+    "system: 小贷\n",
+    "status: sit\n",
+    "module: ",
+    "!!binary aGk=",
+    "!!python/object:os.system x",
+    "!!str ",
+    "!!timestamp 2019-03-01",
+    "! ",
+    "!<tag:x,2000:y> ",
+    "%TAG !! tag:evil,2000:\n",
+    "\"\\x00\\u0007\"",
+    "\"\\u202E\"",
+    "\"\\e\\r\"",
+    "'quoted'",
+    "&a ",
+    "*a",
+    "<<: ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    "\n",
+    "\n  ",
+    "- ",
+    "|\n  ",
+    ">-\n  ",
+    "#",
+    "\t",
+    "\u{202e}",
+    "\u{7}",
+    "tests: {sit: {result: ",
+    "pass}}",
+    "steps: [{name: a, after: [",
+    "---\n",
+    "...\n",
+    "背景",
+];
 
 #[test]
 fn release_plan_fields_load() {

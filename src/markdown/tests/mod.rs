@@ -2,13 +2,14 @@
 //! sanitised HTML, the safety assertions) are here, the tests themselves in the submodules by
 //! topic. Test-only code.
 
+mod depth;
 mod links;
 mod props;
 mod render;
 mod urls;
 
 use super::render;
-use super::urls::{decode_entities, is_unsafe_url, is_url_attribute};
+use super::urls::{decode_entities, is_remote, is_unsafe_url, is_url_attribute};
 
 fn no_links(_: &str) -> Option<String> {
     None
@@ -74,7 +75,7 @@ const FORBIDDEN_TAGS: &[&str] = &[
 ];
 
 /// No script, no dangerous element, no `on*` (or any unexpected) attribute, no unsafe URL
-/// in any attribute a browser follows.
+/// in any attribute a browser follows, no `src` on another host.
 fn assert_safe(html: &str) {
     let lower = html.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "<script in {html}");
@@ -102,6 +103,10 @@ fn assert_safe(html: &str) {
                     );
                 }
                 assert!(!is_unsafe_url(&v), "unsafe {name}={value:?} in {html}");
+                // Nothing is fetched from another host.
+                if name == "src" {
+                    assert!(!is_remote(&v), "remote {name}={value:?} in {html}");
+                }
             }
             if name == "style" {
                 assert!(

@@ -1,5 +1,6 @@
-//! Property tests: hostile and arbitrary text always renders safe, and [`unsafe_urls`] never
-//! panics and points inside the text.
+//! Property tests: hostile and arbitrary text always renders safe (no script, event handler,
+//! unsafe URL or `src` on another host, whatever the nesting), and [`unsafe_urls`] never panics
+//! and points inside the text.
 
 use super::{assert_safe, no_links};
 use crate::markdown::{render, unsafe_urls};
@@ -110,6 +111,22 @@ const VOCABULARY: &[&str] = &[
     "../a.md",
     "#frag",
     "mailto:a@b",
+    "![i](",
+    "https://evil.example/t.png",
+    "//evil.example/t.png",
+    "\\\\evil.example/t.png",
+    "<img src=",
+    "<img src=\"",
+    " srcset=\"",
+    "HTTPS:",
+    "&#47;&#47;evil.example",
+    "<video poster=",
+    "<source src=",
+    "<link rel=prefetch href=",
+    "style=\"background:url(//evil.example)\"",
+    ">>>>>>>>>>",
+    "<div><div><div>",
+    "<b id=1>",
 ];
 
 fn hostile_text() -> impl Strategy<Value = String> {

@@ -140,3 +140,44 @@ fn line_index_counts_characters() {
     assert_eq!(index.position(11), (3, 1));
     assert_eq!(index.position(12), (4, 1));
 }
+
+#[test]
+fn remote_images_are_found_and_dropped() {
+    use crate::markdown::remote_images;
+    let text = "![t](https://evil.example/track.png)\n\
+                <img src=//evil.example/a.png> <img src=\"HTTP://x/b.png\">\n\
+                <img srcset=\"a.png 1x, https://evil.example/c.png 2x\">\n\
+                ![r][ref]\n\n[ref]: http://evil.example/d.png\n\
+                ![ok](images/a.png) ![ok](/a.png) [link](https://example.com/)\n";
+    let found: Vec<_> = remote_images(text)
+        .into_iter()
+        .map(|u| (u.line, u.column, u.url))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 6, "https://evil.example/track.png".to_owned()),
+            (2, 10, "//evil.example/a.png".to_owned()),
+            (2, 42, "HTTP://x/b.png".to_owned()),
+            (3, 14, "a.png 1x, https://evil.example/c.png 2x".to_owned()),
+            (4, 1, "http://evil.example/d.png".to_owned()),
+        ]
+    );
+    let out = super::html(text);
+    super::assert_safe(&out);
+    for (tag, attrs) in super::tags(&out) {
+        for (name, value) in attrs {
+            if name == "src" || name == "srcset" {
+                assert!(
+                    !super::super::urls::is_remote(&value),
+                    "<{tag} {name}={value}> in {out}"
+                );
+            }
+        }
+    }
+    assert!(
+        !out.contains("evil.example/track") && !out.contains("srcset"),
+        "{out}"
+    );
+    assert!(out.contains("src=\"images/a.png\"") && out.contains("href=\"https://example.com/\""));
+}
