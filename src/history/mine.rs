@@ -11,12 +11,19 @@ use super::fields::{self, Fields};
 use super::{History, Step, Timeline, rfc3339};
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, Repo, Walker};
-use crate::load::{self, Parsed};
+use crate::load;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::rc::Rc;
+
+mod landing;
+mod version;
+
+pub use landing::landing;
+pub use version::{Lite, version};
+use version::{fields_of, hash, parse_lite, version_with};
 
 /// How to mine.
 #[derive(Debug, Clone)]
@@ -210,50 +217,6 @@ impl State {
     }
 }
 
-/// A parsed version of a file: its fields and a hash of its body; `None` if it does not parse.
-type Version = Option<(Fields, u64)>;
-
-/// Parses one version of a content file with the loader's code.
-pub fn version(path: &str, bytes: &[u8]) -> Version {
-    version_with(path, bytes, &load::Memo::default())
-}
-
-/// [`version`], reusing what `memo` holds of other versions.
-fn version_with(path: &str, bytes: &[u8], memo: &load::Memo) -> Version {
-    fields_of(parse_lite(path, bytes, memo)?)
-}
-
-/// A parsed version kept small while it waits to be compared: the document without its body
-/// and field positions, and the hash of its body.
-pub struct Lite(Parsed, u64);
-
-/// Parses a version into its [`Lite`] form; `None` when it does not parse.
-fn parse_lite(path: &str, bytes: &[u8], memo: &load::Memo) -> Option<Lite> {
-    let kind = load::classify(path.strip_prefix("content/")?)?;
-    let src = crate::source::decode(path, bytes).ok()?;
-    let (mut parsed, _) = load::parse_with_memo(kind, path, &src.text, memo);
-    let body = match &mut parsed {
-        Parsed::Entry(e) => (std::mem::take(&mut e.body), std::mem::take(&mut e.doc)).0,
-        Parsed::Requirement(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
-        Parsed::Release(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
-        Parsed::Runbook(r) => (std::mem::take(&mut r.body), std::mem::take(&mut r.doc)).0,
-        Parsed::Broken(..) | Parsed::Partial(..) => return None,
-    };
-    Some(Lite(parsed, hash(&body)))
-}
-
-/// The flattened fields of a [`Lite`] version.
-fn fields_of(lite: Lite) -> Version {
-    let value = match lite.0 {
-        Parsed::Entry(e) => serde_json::to_value(&*e),
-        Parsed::Requirement(r) => serde_json::to_value(&*r),
-        Parsed::Release(r) => serde_json::to_value(&*r),
-        Parsed::Runbook(r) => serde_json::to_value(&*r),
-        Parsed::Broken(..) | Parsed::Partial(..) => return None,
-    };
-    Some((fields::flatten(&value.ok()?), lite.1))
-}
-
 /// Versions parsed ahead, and the memo of front-matter values they were parsed with, for the
 /// versions parsed later.
 #[derive(Default)]
@@ -317,64 +280,6 @@ pub fn stream_prefetched(
         .into_inner()
         .map_err(|_| Error::Git("a parsing worker failed".into()))?;
     Ok((stream, Prefetched { versions, memo }))
-}
-
-fn hash(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // A fixed-key hasher: the same body gives the same value in every run.
-    let mut h = std::hash::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
-}
-
-/// For each commit (by index in `stream`), the index of the commit on HEAD's first-parent
-/// line that brought it in.
-pub fn landing(stream: &[CommitChanges]) -> Vec<usize> {
-    let index: HashMap<&str, usize> = stream
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.commit.id.as_str(), i))
-        .collect();
-    let mut line = Vec::new();
-    let mut at = stream.len().checked_sub(1);
-    while let Some(i) = at {
-        line.push(i);
-        at = stream[i]
-            .commit
-            .parents
-            .first()
-            .and_then(|p| index.get(p.as_str()).copied());
-    }
-    let mut landed = vec![usize::MAX; stream.len()];
-    for &l in line.iter().rev() {
-        landed[l] = l;
-        let mut todo: Vec<usize> = stream[l]
-            .commit
-            .parents
-            .iter()
-            .skip(1)
-            .filter_map(|p| index.get(p.as_str()).copied())
-            .collect();
-        while let Some(c) = todo.pop() {
-            if landed[c] == usize::MAX {
-                landed[c] = l;
-                todo.extend(
-                    stream[c]
-                        .commit
-                        .parents
-                        .iter()
-                        .filter_map(|p| index.get(p.as_str()).copied()),
-                );
-            }
-        }
-    }
-    // Commits not reachable through the line (cannot happen for a walk from HEAD) land as themselves.
-    for (i, l) in landed.iter_mut().enumerate() {
-        if *l == usize::MAX {
-            *l = i;
-        }
-    }
-    landed
 }
 
 /// A change assigned to a file, before its version is parsed.
