@@ -3,7 +3,9 @@
 //! is `slug(name)`, so two names never share a page and no name leaves its folder.
 //!
 //! The slug is readable and reversible: letters (of any script) and digits, `-` and `_` stay
-//! as they are, `.` too except first and last, and every other character is `~` and the two
+//! as they are, `.` too except first, last and before a file-like extension (`index.html` →
+//! `index~2ehtml`, so no folder meets a page file the site writes beside it, `v1.2` stays), and
+//! every other character is `~` and the two
 //! lowercase hex digits of each of its UTF-8 bytes (`Pay Hub` → `Pay~20Hub`, `..` →
 //! `~2e~2e`, `a/b` → `a~2fb`, `小贷` → `小贷`). A name whose slug would be longer than
 //! [`MAX_LEN`] bytes is cut and ends in `~~` and a hash of the whole name, so a folder name
@@ -28,9 +30,14 @@ const CUT_LEN: usize = 96;
 /// The path segment of `name`: see the module documentation.
 pub fn slug(name: &str) -> String {
     let last = name.chars().count().saturating_sub(1);
+    // A `.` before letters alone looks like a file's extension: a folder `index.html` would
+    // meet the listing page `index.html` beside it (and `con.txt` is a device on Windows).
+    let extension = name
+        .rfind('.')
+        .filter(|&d| d + 1 < name.len() && name[d + 1..].bytes().all(|b| b.is_ascii_alphabetic()));
     let mut out = String::with_capacity(name.len());
-    for (i, c) in name.chars().enumerate() {
-        if is_kept(c) || (c == '.' && i != 0 && i != last) {
+    for (i, (at, c)) in name.char_indices().enumerate() {
+        if is_kept(c) || (c == '.' && i != 0 && i != last && Some(at) != extension) {
             out.push(c);
         } else {
             escape(c, &mut out);
@@ -75,8 +82,8 @@ fn escape(c: char, out: &mut String) {
     }
 }
 
-/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` in any case (a slug has no `.`
-/// that would make `CON.txt`-like names).
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` in any case (a slug keeps no `.`
+/// before an extension, so `CON.txt`-like names do not arise).
 fn is_windows_device(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     matches!(l.as_str(), "con" | "prn" | "aux" | "nul")
@@ -129,6 +136,20 @@ mod tests {
         }
         bytes.extend_from_slice(rest.as_bytes());
         String::from_utf8(bytes).ok()
+    }
+
+    #[test]
+    fn no_slug_is_a_page_file_name() {
+        assert_eq!(slug("index.html"), "index~2ehtml");
+        assert_eq!(slug("INDEX.HTML"), "INDEX~2eHTML");
+        assert_eq!(slug("feed.xml"), "feed~2exml");
+        assert_eq!(slug("con.txt"), "con~2etxt");
+        assert_eq!(slug("a.b.json"), "a.b~2ejson");
+        assert_eq!(slug("v1.2"), "v1.2");
+        assert_eq!(slug("2019.03.07"), "2019.03.07");
+        for s in ["index.html", "a.b.json", "x.y"] {
+            assert_eq!(name_of(&slug(s)).as_deref(), Some(s));
+        }
     }
 
     #[test]
@@ -210,6 +231,9 @@ mod tests {
             prop_assert!(!s.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|', '%', '#', ' ']));
             prop_assert!(!s.chars().any(char::is_control));
             prop_assert!(!is_windows_device(&s));
+            // No page file's name: nothing after the last `.` is letters alone.
+            prop_assert!(!s.rsplit_once('.').is_some_and(|(_, ext)| !ext.is_empty()
+                && ext.bytes().all(|b| b.is_ascii_alphabetic())));
             match name_of(&s) {
                 Some(back) => prop_assert_eq!(back, name),
                 None => prop_assert!(s.contains("~~")),

@@ -103,15 +103,31 @@ owner = "a-b"
 [[systems]]
 name = "小贷"
 owner = "琳琳"
+
+[[systems]]
+name = "index.html"
+owner = "琳琳"
 "#;
 
 /// People and systems whose names the old folder names collapsed (`..`, `.` and `/` all
-/// became `_`, `a b`, `a-b` and `a/b` all `a-b`): each gets its own page, and every link to a
-/// name leads to the page with that name and its entries.
+/// became `_`, `a b`, `a-b` and `a/b` all `a-b`), or that meet a page file (`index.html`):
+/// each gets its own page, and every link to a name leads to the page with that name and its
+/// entries.
 #[test]
 fn every_name_has_its_own_page_and_every_link_finds_it() {
-    let people = ["..", ".", "/", "??", "a b", "a-b", "a/b", "Pay Hub"];
-    let systems = ["Pay Hub", "Pay-Hub", "小贷"];
+    // `index.html` is also the name of the listing page beside the name's folder.
+    let people = [
+        "..",
+        ".",
+        "/",
+        "??",
+        "a b",
+        "a-b",
+        "a/b",
+        "Pay Hub",
+        "index.html",
+    ];
+    let systems = ["Pay Hub", "Pay-Hub", "小贷", "index.html"];
     let mut l = Ledger::empty().file("opsledger.toml", HOSTILE_CONFIG);
     let mut id = 0;
     for p in people {
