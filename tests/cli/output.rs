@@ -78,6 +78,20 @@ fn build_out_refuses_a_folder_of_other_files_and_touches_nothing() {
     assert!(l.path("empty/index.html").is_file());
 }
 
+/// The cache remembers the site built into `public/`, but the folder there now is the user's:
+/// the record is not taken for the marker, and the user's file stays.
+#[test]
+fn a_site_replaced_by_the_users_own_folder_is_not_emptied() {
+    let l = example_repo();
+    assert_eq!(l.run(&["build"]).0, 0);
+    std::fs::remove_dir_all(l.path("public")).unwrap();
+    let l = l.file("public/CNAME", "ops.example.com\n");
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("such as `CNAME`"), "{err}");
+    assert_eq!(l.read("public/CNAME"), "ops.example.com\n");
+}
+
 #[test]
 fn a_build_killed_among_its_moves_is_completed_by_the_next_run() {
     let l = example_repo();

@@ -131,7 +131,7 @@ impl Staging {
             (manifest, file)
         });
         if exists {
-            ensure_ours(&real_out, manifest.as_ref().map(|(m, _)| m))?;
+            ensure_ours(&real_out)?;
         }
         let old = match exists {
             true => Some(Tree::read(&real_out)?),
@@ -339,12 +339,12 @@ fn apply(
 }
 
 /// Refuses to write into the existing folder `out` unless it is empty or a site opsledger
-/// wrote: it holds the [`MARKER`], or the cache has a record of the pages built into it (a
-/// site built before there was a marker). A rebuild removes whatever the site does not have,
-/// so anything else would be emptied.
-fn ensure_ours(out: &Path, manifest: Option<&Manifest>) -> Result<()> {
+/// wrote: it holds the [`MARKER`]. The cache's record of the pages built into `out` is not
+/// enough: it says nothing of the files put there since (a folder replaced by the user's own
+/// would be emptied). A rebuild removes whatever the site does not have.
+fn ensure_ours(out: &Path) -> Result<()> {
     let is_marked = std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
-    if is_marked || manifest.is_some_and(|m| !m.pages.is_empty()) {
+    if is_marked {
         return Ok(());
     }
     let names = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
