@@ -250,3 +250,25 @@ fn every_link_names_a_file() {
         );
     }
 }
+
+/// A server shows 404.html at any missing path, however deep: its links go through the
+/// absolute `base_url`, never relative ones that would resolve below the missing path.
+#[test]
+fn the_404_page_links_through_the_base_url() {
+    let l = Ledger::minimal().commit("one");
+    let (code, out, err) = l.run(&["build", "--base-url", "/ledger/"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let page = l.read("public/404.html");
+    assert!(page.contains("href=\"/ledger/static/style.css\""), "{page}");
+    assert!(page.contains("href=\"/ledger/index.html\""), "{page}");
+    for attr in ["href=\"", "src=\""] {
+        for at in page.match_indices(attr).map(|(i, _)| i + attr.len()) {
+            let url = &page[at..];
+            assert!(
+                url.starts_with('/') || url.starts_with('#'),
+                "a relative link: {}",
+                &url[..40.min(url.len())]
+            );
+        }
+    }
+}

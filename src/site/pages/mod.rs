@@ -33,6 +33,9 @@ pub struct Page<'a> {
     /// values or rendering it. `None` for the other pages (the whole ledger, the trains, the
     /// dashboard): they are rendered every time, and one commit usually changes them anyway.
     pub inputs: Option<u128>,
+    /// The way back to the site root when it is not the relative one: the 404 page, which a
+    /// server shows at any missing path, links through the absolute `base_url`.
+    root: Option<String>,
 }
 
 /// A page's values, or how to make them.
@@ -49,6 +52,7 @@ impl<'a> Page<'a> {
             nav,
             data: Data::Ready(Value::from(Serde(data))),
             inputs: None,
+            root: None,
         }
     }
 
@@ -67,12 +71,17 @@ impl<'a> Page<'a> {
             nav,
             data: Data::Later(Box::new(make)),
             inputs: Some(inputs),
+            root: None,
         }
     }
 
-    /// The relative path from this page back to the site root (`../../` for `entries/20/`).
+    /// The path from this page back to the site root: relative (`../../` for `entries/20/`),
+    /// or the one the page was given.
     pub fn root(&self) -> String {
-        "../".repeat(self.path.matches('/').count())
+        match &self.root {
+            Some(r) => r.clone(),
+            None => "../".repeat(self.path.matches('/').count()),
+        }
     }
 
     /// The template context: the page's values plus `root`, `nav` and `path`.
@@ -129,8 +138,9 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     pages.extend(systems(site));
     pages.extend(people(site));
     pages.extend(runbooks(input, md));
-    pages.push(job(|| {
-        Page::new("404.html".into(), "404.html", "", minijinja::context! {})
+    pages.push(job(move || Page {
+        root: Some(input.base_url.clone()),
+        ..Page::new("404.html".into(), "404.html", "", minijinja::context! {})
     }));
     pages
 }
