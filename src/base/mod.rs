@@ -36,7 +36,7 @@ pub use diff::{
     Counts, DocRef, Edited, LedgerDiff, ReleaseChange, Renamed, SqlChange, StatusMove, diff,
 };
 pub use render::{Compared, json, markdown};
-pub use track::{Track, track};
+pub use track::{Gone, Track, track};
 
 /// One status change made by one commit between the merge base and HEAD.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +70,9 @@ pub struct Versions<'a> {
     /// For each entry on hold at the merge base, the status it was put on hold from (`None`:
     /// added on hold), as [`Track::held`]; an entry not listed may leave on-hold for any stage.
     pub held: &'a BTreeMap<u32, Option<Status>>,
+    /// For each id with no file at the merge base whose file was deleted before it, where it
+    /// stood then, as [`Track::gone`]: a re-add goes on from there.
+    pub gone: &'a BTreeMap<u32, Gone>,
 }
 
 /// Every problem of the change; sorted.

@@ -1,6 +1,7 @@
 //! Rule E0601 (`SkippedStage`) of `check --base`: each entry's status path from the merge base,
 //! through each commit's move, to now must follow the workflow, one stage at a time; the entry
-//! is its id (a file added again goes on from the id's last status), and leaving on-hold goes
+//! is its id (a file added again goes on from the id's last status, even when it was deleted
+//! before the merge base), and leaving on-hold goes
 //! back to where it was put on hold, or earlier. An entry
 //! added since the merge base further on than `registered`, `developing`, `on-hold` or `closed`
 //! is warning W0604 (an import does that; anything else should not). Must not
@@ -26,16 +27,7 @@ struct At<'m> {
 /// id had, and leaving on-hold is judged against where it was put on hold.
 pub(super) fn status_moves(v: &Versions, out: &mut Vec<Diagnostic>) {
     for e in &v.head.entries {
-        let base = v.merge_base.entry(e.id);
-        let mut at = base.map(|b| At {
-            status: b.status,
-            held: v
-                .held
-                .get(&e.id)
-                .copied()
-                .filter(|_| b.status == Status::OnHold),
-            last: None,
-        });
+        let mut at = start(v, e.id);
         for m in v.moves.iter().filter(|m| m.entry == Some(e.id)) {
             let Some(to) = Status::parse(&m.to) else {
                 continue;
@@ -81,6 +73,27 @@ pub(super) fn status_moves(v: &Versions, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
+}
+
+/// Where entry `id` stood at the merge base: as its file there, or, with no file there, as its
+/// file deleted before (the id's last status); `None` for an id new to the ledger.
+fn start<'m>(v: &Versions, id: u32) -> Option<At<'m>> {
+    let Some(b) = v.merge_base.entry(id) else {
+        return v.gone.get(&id).map(|g| At {
+            status: g.status,
+            held: Some(g.held).filter(|_| g.status == Status::OnHold),
+            last: None,
+        });
+    };
+    Some(At {
+        status: b.status,
+        held: v
+            .held
+            .get(&id)
+            .copied()
+            .filter(|_| b.status == Status::OnHold),
+        last: None,
+    })
 }
 
 /// Where a move to `to` from `from` (none: the entry is new) leaves the entry.

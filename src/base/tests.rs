@@ -48,6 +48,7 @@ fn run(base: &Ledger, head: &Ledger, moves: &[Move]) -> Vec<Diagnostic> {
         head,
         moves,
         held: &Default::default(),
+        gone: &Default::default(),
     })
 }
 
@@ -146,6 +147,7 @@ fn an_id_added_on_both_sides_under_different_names() {
         head: &head,
         moves: &[],
         held: &Default::default(),
+        gone: &Default::default(),
     };
     let d = check(&v);
     assert_eq!(d.len(), 1, "{d:#?}");

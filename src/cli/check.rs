@@ -160,6 +160,7 @@ pub(super) fn against_base(
         head: head_ledger,
         moves: &track.moves,
         held: &track.held,
+        gone: &track.gone,
     });
     diagnostics.extend(odd);
     crate::diag::sort(&mut diagnostics);

@@ -100,6 +100,103 @@ fn a_re_add_under_another_name_is_the_same_entry() {
     assert!(found[0].2.contains("from `sit` to `preprod`"), "{found:?}");
 }
 
+/// `main` with entry 1 put at `sit` and then deleted, and the branch `pr` checked out from it:
+/// the merge base has no file with id 1, only the history before it.
+fn deleted_at_sit_before_the_branch() -> Ledger {
+    Ledger::minimal()
+        .file(MINIMAL_ENTRY_PATH, entry1("sit", ""))
+        .commit("entry 1 in SIT")
+        .remove(MINIMAL_ENTRY_PATH)
+        .commit("drop entry 1")
+        .checkout("pr")
+}
+
+#[test]
+fn a_re_add_of_an_entry_deleted_before_the_base_continues_its_workflow() {
+    let l = deleted_at_sit_before_the_branch()
+        .file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED))
+        .commit("entry 1 again, in pre-production");
+    let commit = l.head_id();
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        codes(&out),
+        ["E0601"],
+        "not a new entry added midway (W0604)"
+    );
+    let found = skipped(&l);
+    let (file, line, message) = &found[0];
+    assert_eq!((file.as_str(), *line), (MINIMAL_ENTRY_PATH, 8));
+    assert_eq!(
+        message,
+        &format!(
+            "entry 1 moved from `sit` to `preprod` in commit {} (Test), which added it again, \
+             skipping `uat`",
+            &commit[..7]
+        )
+    );
+
+    // One stage on from where it was deleted passes; so does starting over.
+    for ok in ["uat", "developing"] {
+        let l = deleted_at_sit_before_the_branch()
+            .file(MINIMAL_ENTRY_PATH, entry1(ok, SIT_UAT_PASSED))
+            .commit("entry 1 again");
+        let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+        assert_eq!((code, codes(&out)), (0, vec![]), "{ok}: {out}{err}");
+    }
+    // Uncommitted, the re-add is judged from the same status.
+    let l = deleted_at_sit_before_the_branch()
+        .file("README.md", "a commit on the branch\n")
+        .commit("notes")
+        .file(MINIMAL_ENTRY_PATH, entry1("preprod", SIT_UAT_PASSED));
+    let found = skipped(&l);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .2
+            .starts_with("entry 1 moved from `sit` to `preprod` since `main`"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_re_add_under_another_name_of_an_entry_deleted_before_the_base_is_the_same_entry() {
+    let other = "content/entries/0001-repayment-file-v2.md";
+    let l = deleted_at_sit_before_the_branch()
+        .file(other, entry1("preprod", SIT_UAT_PASSED))
+        .commit("entry 1 again, in pre-production");
+    let (code, out, err) = l.run(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(codes(&out), ["E0601"], "{out}");
+    let found = skipped(&l);
+    assert_eq!(found[0].0, other);
+    assert!(
+        found[0].2.contains("from `sit` to `preprod`") && found[0].2.contains("added it again"),
+        "{found:?}"
+    );
+
+    // Deleted on hold (put there at `sit`): the re-add leaves on-hold for where it was held.
+    let l = Ledger::minimal()
+        .file(MINIMAL_ENTRY_PATH, entry1("sit", ""))
+        .commit("entry 1 in SIT")
+        .file(MINIMAL_ENTRY_PATH, entry1("on-hold", ""))
+        .commit("entry 1 on hold")
+        .remove(MINIMAL_ENTRY_PATH)
+        .commit("drop entry 1")
+        .checkout("pr")
+        .file(other, entry1("preprod", SIT_UAT_PASSED))
+        .commit("entry 1 again, in pre-production");
+    let found = skipped(&l);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].2.contains("from `on-hold` to `preprod`")
+            && found[0]
+                .2
+                .contains("but it was put on hold at `sit`, skipping `uat`"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn leaving_on_hold_returns_to_the_stage_it_was_held_at() {
     let held = at_sit_on_a_branch()
