@@ -121,3 +121,102 @@ fn outside_a_git_repository_every_document_is_read() {
             .contains("NOT_IN_GIT")
     );
 }
+
+/// A running `opsledger serve --port 0` and its port; dropping it kills it as `kill -9` does
+/// (SIGKILL: no handler runs).
+struct Serving {
+    child: std::process::Child,
+    port: String,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(l: &Ledger) -> Serving {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_opsledger"))
+        .arg("-C")
+        .arg(l.dir())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .env("HOME", l.root().join("home"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start opsledger serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads every line, so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(url) = line.strip_prefix("serving http://127.0.0.1:") {
+                let _ = tx.send(url.split('/').next().unwrap().to_owned());
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(TIMEOUT)
+        .expect("serve says where it listens");
+    Serving { child, port }
+}
+
+/// The folders under `.opsledger/serve/`, sorted.
+fn serve_folders(l: &Ledger) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(l.path(".opsledger/serve"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn a_killed_serve_leaves_a_folder_the_next_serve_or_build_removes_and_a_live_one_is_kept() {
+    let l = Ledger::minimal()
+        .file(".gitignore", "/public/\n/.opsledger/\n")
+        .commit("first");
+    let live = serve(&l);
+    let killed = serve(&l);
+    let stale = killed.port.clone();
+    assert_eq!(
+        serve_folders(&l),
+        sorted(vec![live.port.clone(), stale.clone()])
+    );
+    drop(killed);
+    assert!(
+        l.path(&format!(".opsledger/serve/{stale}")).is_dir(),
+        "kill -9 runs no cleanup"
+    );
+
+    // The next serve removes the killed one's folder, not the live one's.
+    let next = serve(&l);
+    assert_eq!(
+        serve_folders(&l),
+        sorted(vec![live.port.clone(), next.port.clone()])
+    );
+    let stale = next.port.clone();
+    drop(next);
+    assert!(l.path(&format!(".opsledger/serve/{stale}")).is_dir());
+
+    // So does a build.
+    let (code, out, err) = l.run(&["build"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(serve_folders(&l), vec![live.port.clone()]);
+    let kept = l.path(&format!(".opsledger/serve/{}/site-1", live.port));
+    assert!(kept.join("index.html").is_file(), "the live serve's site");
+}
