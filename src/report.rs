@@ -2,7 +2,7 @@
 //! rustc), `json` (a documented, versioned shape) and `github` (workflow commands that annotate
 //! a pull request). It returns strings; printing is the CLI's job.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// The output formats of `check`.
@@ -57,11 +57,14 @@ fn human(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<String>, color: b
     let mut out = String::new();
     let mut cached: Option<(String, Option<Lines>)> = None;
     for d in diags {
-        if cached.as_ref().is_none_or(|(p, _)| *p != d.file) {
+        // A file reported as not read (W0007: not a document, or git ignores it) is not read
+        // for an excerpt either: it may be a local note or a key.
+        if d.code != Code::StrayFile && cached.as_ref().is_none_or(|(p, _)| *p != d.file) {
             cached = Some((d.file.clone(), source(&d.file).map(Lines::new)));
         }
         let excerpt = cached
             .as_mut()
+            .filter(|(p, _)| d.code != Code::StrayFile && *p == d.file)
             .and_then(|(_, t)| t.as_mut())
             .and_then(|t| t.excerpt(d.line, d.column));
         let line = excerpt.as_ref().map(|(l, _)| l.as_str());
@@ -286,6 +289,22 @@ mod tests {
         assert!(s.contains("^^^^^"), "{s}");
         assert!(s.contains("help: did you mean `title`?"), "{s}");
         assert!(s.ends_with("1 error, 0 warnings\n"), "{s}");
+    }
+
+    #[test]
+    fn a_file_reported_as_not_read_is_not_read_for_an_excerpt() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let src = |rel: &str| {
+            asked.borrow_mut().push(rel.to_owned());
+            Some("API_KEY=hunter2\n".to_owned())
+        };
+        let s = render(&sample()[1..], Format::Human, &src, false);
+        assert!(s.contains("warning[W0007]: 100% ignored"), "{s}");
+        assert!(
+            s.contains("content/x.md:1:1") && !s.contains("hunter2"),
+            "{s}"
+        );
+        assert!(asked.borrow().is_empty(), "{asked:?}");
     }
 
     #[test]

@@ -58,3 +58,6 @@ mod confserve;
 
 #[path = "cli/mdyaml.rs"]
 mod mdyaml;
+
+#[path = "cli/leftovers.rs"]
+mod leftovers;

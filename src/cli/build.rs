@@ -61,6 +61,8 @@ impl Args {
 /// write; prints the summary and where to open the site.
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let started = std::time::Instant::now();
+    // The build folders of killed `serve`s (a listing of `.opsledger/serve/`: cheap).
+    crate::serve::folder::sweep(dir);
     let progress = spinner();
     let mut lap = (std::time::Instant::now(), None::<Phase>);
     let mut on_phase = |next: Phase| {

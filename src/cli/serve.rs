@@ -2,12 +2,14 @@
 //! serves it on 127.0.0.1, rebuilds when `content/`, `sql/`, the config, the theme or the git history
 //! changes (the history cache makes that a matter of milliseconds), and reloads the open pages.
 //! A failed rebuild shows its diagnostics in the browser over the last good site. Ctrl-C or
-//! SIGTERM stops it; however it ends, its folder is removed.
+//! SIGTERM stops it; however it ends, its folder is removed, and a folder a killed server left
+//! (`kill -9`) is removed by the next `serve` or `build`.
 
 use super::history::{MineArgs, WalkerArg};
 use super::{Outcome, out};
 use crate::build::{self, Built};
 use crate::error::Error;
+use crate::serve::folder::{self, Held};
 use crate::serve::{Live, server::Server, watch::Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,15 +46,11 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let server = Server::start(args.port, Arc::clone(&live))?;
     let url = format!("http://{}/", server.addr);
     // One folder per port: two servers of one ledger never share their builds.
-    let root = dir
-        .join(".opsledger/serve")
-        .join(server.addr.port().to_string());
+    let root = folder::parent(dir).join(server.addr.port().to_string());
     crate::paths::ensure_real_folder(dir, &root, "the live preview's builds")?;
-    if root.exists() {
-        std::fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-    }
-    std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-    let _folder = Removed(root.clone());
+    // What killed servers left goes; this server's folder is locked while it runs.
+    folder::sweep(dir);
+    let _folder = Held::claim(&root)?;
     let stop = on_signal()?;
     // Watching starts before the first build, so no edit made during it is missed.
     let mut watcher = Watcher::new(dir)?;
@@ -102,20 +100,6 @@ fn on_signal() -> crate::Result<Arc<AtomicBool>> {
     })
     .map_err(|e| Error::Serve(format!("cannot handle Ctrl-C: {e}")))?;
     Ok(stop)
-}
-
-/// The builds of one server, removed when `serve` ends, by an error or a signal alike
-/// (`.opsledger/serve/` too when no other server uses it).
-struct Removed(PathBuf);
-
-impl Drop for Removed {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-        if let Some(parent) = self.0.parent() {
-            // Fails, as it should, while another port's folder is in it.
-            let _ = std::fs::remove_dir(parent);
-        }
-    }
 }
 
 /// Builds versions `site-1`, `site-2`, … of the site; the server follows the last good one.

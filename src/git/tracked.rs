@@ -1,10 +1,11 @@
 //! Which files git tracks: the regular files of the HEAD commit's tree and of the index, the
 //! only files a path written in content may name (an untracked or ignored file never reaches
-//! the site).
+//! the site); and which files of the work tree git ignores.
 
 use super::{Repo, git_err};
 use crate::error::Result;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// git's modes of a regular file (plain and executable); links and submodules are not files.
 fn is_regular(mode: u32) -> bool {
@@ -40,6 +41,28 @@ impl Repo {
                 git2::TreeWalkResult::Ok
             })
             .map_err(git_err)?;
+        }
+        Ok(out)
+    }
+
+    /// The ledger-relative paths among `rels` that git ignores: not in the index (git's own
+    /// test of tracked, so a file staged for deletion counts as untracked) and matched by an
+    /// ignore rule (`.gitignore` files, `.git/info/exclude`, `core.excludesFile`), the file's
+    /// own or a parent folder's. Only a path missing from the index is matched against the
+    /// rules, so a work tree whose files are all tracked costs one read of the index.
+    pub fn ignored_among<'a>(
+        &self,
+        rels: impl IntoIterator<Item = &'a str>,
+    ) -> Result<BTreeSet<String>> {
+        let index = self.repo.index().map_err(git_err)?;
+        let mut out = BTreeSet::new();
+        for rel in rels {
+            let full = format!("{}{rel}", self.prefix);
+            // Stage 0 is a merged file, 1 to 3 the sides of a conflict: all are tracked.
+            let tracked = (0..=3).any(|stage| index.get_path(Path::new(&full), stage).is_some());
+            if !tracked && self.repo.is_path_ignored(&full).map_err(git_err)? {
+                out.insert(rel.to_owned());
+            }
         }
         Ok(out)
     }

@@ -1,10 +1,11 @@
-//! Reads a ledger repository's work tree: `opsledger.toml` and every file under `content/`, in
-//! parallel, into a [`Ledger`] and the diagnostics met on the way. It never stops at the first
+//! Reads a ledger repository's work tree: `opsledger.toml` and every file under `content/` that
+//! git does not ignore, in parallel, into a [`Ledger`] and the diagnostics met on the way. It never stops at the first
 //! bad file, never follows a symbolic link, and judges nothing beyond one document at a time
 //! (cross-document rules are [`crate::check`]'s).
 
 mod convert;
 mod docs;
+mod gitignored;
 mod names;
 mod read;
 
@@ -269,8 +270,8 @@ pub fn classify(rel_under_content: &str) -> Option<Kind> {
 
 /// Lists the content files, sorted, without following links. Every other file under
 /// `content/` is accounted for: a name with hidden characters is E0006 (a folder's files are
-/// not even listed), a file that is not a document W0007; only names starting with `.`
-/// (`.gitkeep`, `.DS_Store`, dot-folders) are skipped without a word.
+/// not even listed), a file that is not a document or that git ignores W0007; only names
+/// starting with `.` (`.gitkeep`, `.DS_Store`, dot-folders) are skipped without a word.
 fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut found = Vec::new();
@@ -335,6 +336,7 @@ fn discover(root: &Path) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
             None => diags.push(names::ignored(&rel)),
         }
     }
+    gitignored::drop_ignored(root, &mut found, &mut diags)?;
     Ok((found, diags))
 }
 

@@ -1,8 +1,10 @@
 //! `opsledger serve`'s machinery: the state the browser follows ([`Live`]: the last good site,
 //! the last failure), the HTTP server on loopback ([`server`], answering with [`http`] the
-//! requests [`request`] lets in) and the watcher of the ledger's inputs ([`watch`]). It never prints and never builds: the caller rebuilds when the watcher
+//! requests [`request`] lets in), the watcher of the ledger's inputs ([`watch`]) and the
+//! locked folders the builds go to ([`folder`]). It never prints and never builds: the caller rebuilds when the watcher
 //! says so and publishes the outcome here.
 
+pub mod folder;
 pub mod http;
 pub mod request;
 pub mod server;

@@ -44,15 +44,21 @@ pub(super) fn done(tmp: &Path) -> Result<()> {
     std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))
 }
 
-/// Takes the lock that marks the temporary folder `dir` as in use by this process. `Err` when
-/// another (running) build holds it; `Ok(None)` where a folder cannot be locked.
-pub(super) fn lock(dir: &Path) -> std::result::Result<Option<std::fs::File>, ()> {
+/// A folder whose lock another running process holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InUse;
+
+/// Takes the lock that marks the temporary folder `dir` as in use by this process (held until
+/// the file is dropped or the process ends, however it ends). `Err` when another running
+/// process holds it; `Ok(None)` where a folder cannot be locked (or opened). `serve` marks its
+/// build folder with the same lock.
+pub fn lock(dir: &Path) -> std::result::Result<Option<std::fs::File>, InUse> {
     let Ok(file) = std::fs::File::open(dir) else {
         return Ok(None);
     };
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(InUse),
         Err(std::fs::TryLockError::Error(_)) => Ok(None),
     }
 }
