@@ -263,7 +263,8 @@ fn write(dir: &Path, name: &str, value: &impl Serialize) -> Result<()> {
             sum: Checksum::default(),
         },
     );
-    serde_json::to_writer(&mut w, value)?;
+    // A failed write (a full disk) is an IO error on the file, with its path.
+    serde_json::to_writer(&mut w, value).map_err(|e| io(e.into()))?;
     let Hashing {
         inner: mut out,
         sum,

@@ -277,10 +277,15 @@ fn harness_names(dir: &Path) -> Vec<String> {
 /// root too (a read-only folder would not stop root, who runs the tests).
 #[cfg(unix)]
 fn run_with_small_files(l: &Ledger, args: &[&str]) -> (Option<i32>, String, String) {
+    run_with_file_limit(l, 8, args)
+}
+
+/// [`run_with_small_files`] with a limit of `kb` KB.
+fn run_with_file_limit(l: &Ledger, kb: u32, args: &[&str]) -> (Option<i32>, String, String) {
     let bin = assert_cmd::cargo::cargo_bin("opsledger");
     let output = std::process::Command::new("sh")
         .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 8 && exec \"$@\"")
+        .arg(format!("trap '' XFSZ; ulimit -f {kb} && exec \"$@\""))
         .arg("sh")
         .arg(bin)
         .arg("-C")
@@ -320,4 +325,13 @@ fn a_write_that_fails_is_the_tools_failure_with_its_path() {
     );
     assert_eq!(tree(&l.path("public")), before, "the site is untouched");
     assert!(named(&l, ".public.tmp-").is_empty());
+    // A file written through JSON's own writer (ledger.json, over 100 KB: the pages are not)
+    // names its path too.
+    let (code, out, err) = run_with_file_limit(&l, 100, &["build", "--no-cache"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(
+        err.contains("/site/ledger.json") && err.contains("File too large"),
+        "names the file that could not be written: {err}"
+    );
+    assert_eq!(tree(&l.path("public")), before, "the site is untouched");
 }

@@ -220,6 +220,7 @@ impl Staging {
         // What fails to be written fails on this file.
         write(&mut w).map_err(|e| match e {
             Error::Io { source, .. } => Error::io(&p, source),
+            Error::Json(e) if e.is_io() => Error::io(&p, e.into()),
             e => e,
         })?;
         std::io::Write::flush(&mut w).map_err(|e| Error::io(&p, e))?;
