@@ -88,11 +88,25 @@ fn human(plan: &Plan, written: &[String], dry_run: bool) -> String {
         line.push_str(&format!(", {unchanged} imported before"));
     }
     if !plan.refused.is_empty() {
-        let rows: Vec<String> = plan.refused.iter().map(u32::to_string).collect();
+        // The first rows by number; a sheet of thousands of bad rows is not one long line.
+        const SHOWN: usize = 20;
+        let mut rows: Vec<String> = plan
+            .refused
+            .iter()
+            .take(SHOWN)
+            .map(u32::to_string)
+            .collect();
+        if plan.refused.len() > SHOWN {
+            rows.push("…".into());
+        }
         line.push_str(&format!(
             "; refused {}: {} {}",
             plan.refused.len(),
-            if rows.len() == 1 { "row" } else { "rows" },
+            if plan.refused.len() == 1 {
+                "row"
+            } else {
+                "rows"
+            },
             rows.join(", ")
         ));
     }

@@ -145,8 +145,7 @@ pub fn plan(
                 unchanged,
             });
         } else {
-            plan.refused.push(row.number);
-            plan.diagnostics.append(&mut cx.problems);
+            refuse(&mut plan, row.number, &mut cx.problems);
         }
     }
 
@@ -187,12 +186,41 @@ pub fn plan(
             let help = spreadsheet_help(&d).map_or(d.help.unwrap_or_default(), str::to_owned);
             cx.problem(cx.column_for(key), d.message, help);
         }
-        plan.refused.push(p.row);
-        plan.diagnostics.append(&mut cx.problems);
+        refuse(&mut plan, p.row, &mut cx.problems);
     }
     plan.refused.sort_unstable();
+    let hidden = plan.refused.len().saturating_sub(MAX_REPORTED_ROWS);
+    if hidden > 0 {
+        plan.diagnostics.push(
+            Diagnostic::new(
+                Code::ImportRow,
+                &plan.file,
+                Pos::START,
+                format!("{hidden} more refused rows are not described here"),
+            )
+            .with_help(format!(
+                "the problems of the first {MAX_REPORTED_ROWS} refused rows are shown: fix them \
+                 and import the file again"
+            )),
+        );
+    }
     diag::sort(&mut plan.diagnostics);
     plan
+}
+
+/// The most refused rows whose problems are kept: a sheet of 200,000 bad rows is reported in
+/// bounded memory (the others are counted, and named by number in the summary).
+pub const MAX_REPORTED_ROWS: usize = 500;
+
+/// Refuses row `row`, keeping its `problems` while fewer than [`MAX_REPORTED_ROWS`] rows have
+/// been refused.
+fn refuse(plan: &mut Plan, row: u32, problems: &mut Vec<Diagnostic>) {
+    plan.refused.push(row);
+    if plan.refused.len() <= MAX_REPORTED_ROWS {
+        plan.diagnostics.append(problems);
+    } else {
+        problems.clear();
+    }
 }
 
 /// A hint in the spreadsheet's terms for the `check` rules whose own hint speaks of front matter.

@@ -3,6 +3,7 @@
 //! (real date cells become dates). A file that cannot be read, or that is past the bounds
 //! import reads within, is the tool's failure.
 
+use super::xlsx::{MAX_CELLS, MAX_COLUMN, MAX_ROW};
 use crate::error::{Error, Result};
 use jiff::civil::Date;
 use std::io::Read;
@@ -131,6 +132,30 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Refuses row `number` of a CSV when it lies past the bounds an xlsx is read within: its row,
+/// a value past column ZZ, or more cells with a value than are left of [`MAX_CELLS`].
+fn bounded(number: u32, record: &csv::StringRecord, cells_left: usize) -> Result<(), String> {
+    if number > MAX_ROW {
+        return Err(format!(
+            "row {number} has a value: import reads rows 1 to {MAX_ROW}; import the ledger in parts"
+        ));
+    }
+    if let Some(last) = (0..record.len()).rev().find(|&i| !record[i].is_empty())
+        && last as u32 >= MAX_COLUMN
+    {
+        return Err(format!(
+            "row {number} has a value in column {}: import reads columns A to ZZ",
+            super::values::column_letters(last as u32 + 1)
+        ));
+    }
+    if record.iter().filter(|f| !f.is_empty()).count() > cells_left {
+        return Err(format!(
+            "the file has more than {MAX_CELLS} cells with a value: import the ledger in parts"
+        ));
+    }
+    Ok(())
+}
+
 fn invalid(msg: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, msg)
 }
@@ -158,6 +183,7 @@ pub fn csv_rows(bytes: &[u8], file: &str) -> std::result::Result<Sheet, String> 
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut number = 0u32;
+    let mut cells_left = MAX_CELLS;
     for record in reader.records() {
         let record = record.map_err(|e| format!("not a readable CSV file: {e}"))?;
         // The reader skips blank lines after the position it gives, and a line break inside
@@ -168,6 +194,11 @@ pub fn csv_rows(bytes: &[u8], file: &str) -> std::result::Result<Sheet, String> 
             .take_while(|&&b| b == b'\n')
             .count();
         number += 1 + blank as u32;
+        let filled = record.iter().filter(|f| !f.is_empty()).count();
+        if filled > 0 {
+            bounded(number, &record, cells_left)?;
+        }
+        cells_left = cells_left.saturating_sub(filled);
         let cells = record
             .iter()
             .map(|f| {

@@ -14,7 +14,7 @@ use std::path::Path;
 /// The largest `.xlsx` file read. A ledger of 10,000 rows is about 1 MB.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// The most the workbook's parts may decompress to, all together.
-pub const MAX_UNCOMPRESSED_BYTES: u64 = 256 << 20;
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 128 << 20;
 /// The most parts (files inside the archive) a workbook may have.
 pub const MAX_PARTS: usize = 10_000;
 /// The most non-empty cells read from the worksheet.

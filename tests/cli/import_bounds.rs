@@ -83,13 +83,13 @@ fn cell(at: &str, text: &str) -> String {
 #[test]
 fn a_workbook_that_decompresses_past_the_bound_is_refused() {
     let l = Ledger::minimal();
-    // 300 MB of blanks between two rows: about 0.3 MB on disk.
+    // 150 MB of blanks between two rows: about 0.2 MB on disk.
     workbook(&l.path("bomb.xlsx"), &mut |w| {
         w.write_all(SHEET_START.as_bytes()).unwrap();
         w.write_all(format!("<row r=\"1\">{}</row>", cell("A1", "编号")).as_bytes())
             .unwrap();
         let blanks = vec![b' '; 1 << 20];
-        for _ in 0..300 {
+        for _ in 0..150 {
             w.write_all(&blanks).unwrap();
         }
         w.write_all(SHEET_END.as_bytes()).unwrap();
@@ -100,7 +100,7 @@ fn a_workbook_that_decompresses_past_the_bound_is_refused() {
     assert_no_panic(&err);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
-        err.contains("decompresses to more than 256 MB") && err.contains("sheet1.xml"),
+        err.contains("decompresses to more than 128 MB") && err.contains("sheet1.xml"),
         "{err}"
     );
     assert_eq!(
@@ -178,4 +178,75 @@ fn a_sheet_that_starts_elsewhere_is_read_from_its_first_cell() {
         out,
         "wrote content/entries/0004-far-file.md (row 7)\nimported 1 of 1 row\n"
     );
+}
+
+#[test]
+fn a_csv_is_read_within_the_bounds_of_an_xlsx() {
+    let mut far = format!("{HEADER}\n");
+    far.push_str(&"\n".repeat(200_000));
+    far.push_str("2,小贷,新功能,还款文件,琳琳,2019-03-01,中,处理中,x\n");
+    let wide = format!("{HEADER}\n2{}x\n", ",".repeat(800));
+    let l = Ledger::minimal()
+        .file("far.csv", far)
+        .file("wide.csv", wide);
+    for (file, says) in [
+        (
+            "far.csv",
+            "row 200002 has a value: import reads rows 1 to 200000",
+        ),
+        ("wide.csv", "column ADU: import reads columns A to ZZ"),
+    ] {
+        let (code, out, err) = l.run(&["import", file]);
+        assert_no_panic(&err);
+        assert_eq!(code, 2, "{file}: {out}{err}");
+        assert!(err.contains(says), "{file}: {err}");
+    }
+    assert_eq!(
+        names_in(&l.path("content/entries")),
+        ["0001-repayment-file.md"]
+    );
+}
+
+/// Thousands of bad rows are reported in bounded memory and a short summary: the problems of
+/// the first 500, then one line for the rest.
+#[test]
+fn many_bad_rows_are_counted_not_all_described() {
+    let mut csv = format!("{HEADER}\n");
+    for id in 2..1202 {
+        csv.push_str(&format!("{id},,,,,,,,\n"));
+    }
+    let l = Ledger::minimal().file("bad.csv", csv);
+    let (code, out, err) = l.run(&["import", "bad.csv", "--format", "json"]);
+    assert_no_panic(&err);
+    assert_eq!(code, 1, "{err}");
+    let doc = crate::harness::json(&out);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    let rows: std::collections::BTreeSet<u64> =
+        diags.iter().map(|d| d["line"].as_u64().unwrap()).collect();
+    assert_eq!(
+        rows.len(),
+        501,
+        "500 rows described and the line for the others"
+    );
+    let last = diags
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("700 more refused rows")
+        })
+        .expect("the rest counted");
+    assert_eq!(last["line"], 1);
+    assert_eq!(
+        doc["import"]["refused_rows"].as_array().unwrap().len(),
+        1200
+    );
+    let (_, out, _) = l.run(&["import", "bad.csv"]);
+    let summary = out.lines().last().unwrap();
+    assert!(
+        summary.starts_with("imported 0 of 1200 rows; refused 1200: rows 2, 3,"),
+        "{summary}"
+    );
+    assert!(summary.ends_with(", 21, …"), "{summary}");
 }
