@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 fn command() -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("--no-replace-objects")
+        // Nor its hint that grafts are deprecated, which is not ours to print.
+        .args(["-c", "advice.graftFileDeprecated=false"])
         .env("GIT_NO_REPLACE_OBJECTS", "1")
         .env(
             "GIT_GRAFT_FILE",
