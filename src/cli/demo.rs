@@ -44,9 +44,21 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             )));
         }
     }
+    let made = !target.exists();
     std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    // A demo that fails (a full disk) takes back what it wrote: the folder it made, or what it
+    // put into the empty folder it was given.
+    let written = write(&target, args);
+    if written.is_err() {
+        undo(&target, made);
+    }
+    written
+}
+
+/// Writes the demo ledger into `target` and builds or serves it.
+fn write(target: &Path, args: &Args) -> crate::Result<Outcome> {
     let script = crate::demo::script()?;
-    let replayed = crate::demo::replay(&target, &script)?;
+    let replayed = crate::demo::replay(target, &script)?;
     out(&format!(
         "wrote the example ledger into {} with a month of history: {} commits ({} merges of \
          pull requests), HEAD {}\n",
@@ -60,7 +72,19 @@ pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
             port: args.port,
             ..super::serve::Args::defaults()
         };
-        return super::serve::run(&target, &serve);
+        return super::serve::run(target, &serve);
     }
-    super::build::run(&target, &super::build::Args::defaults())
+    super::build::run(target, &super::build::Args::defaults())
+}
+
+/// Removes what a failed demo wrote: `target` itself when the demo `made` it, else what is in
+/// it (it was empty). Best effort: the failure is reported either way.
+fn undo(target: &Path, made: bool) {
+    if made {
+        let _ = std::fs::remove_dir_all(target);
+        return;
+    }
+    for item in std::fs::read_dir(target).into_iter().flatten().flatten() {
+        let _ = crate::paths::clear(&item.path());
+    }
 }

@@ -87,7 +87,7 @@ fn notes(dir: &Path, args: &NotesArgs) -> crate::Result<Outcome> {
     }
     match &path {
         Some(path) => {
-            std::fs::write(path, text.as_bytes()).map_err(|e| Error::io(path, e))?;
+            crate::paths::replace(path, text.as_bytes())?;
             out(&format!("wrote {}\n", path.display()))?;
         }
         None => out(&text)?,

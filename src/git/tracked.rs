@@ -3,9 +3,9 @@
 //! the site); and which files of the work tree git ignores.
 
 use super::{Repo, git_err};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// git's modes of a regular file (plain and executable); links and submodules are not files.
 fn is_regular(mode: u32) -> bool {
@@ -17,9 +17,28 @@ impl Repo {
     /// index (so a file staged with `git add` counts before its first commit, and a repository
     /// without commits has its index). Files outside the ledger root are left out.
     pub fn tracked_files(&self) -> Result<BTreeSet<String>> {
+        self.tracked_under(&self.prefix)
+    }
+
+    /// The work tree's root, links resolved; `None` for a bare repository.
+    pub fn work_tree(&self) -> Result<Option<PathBuf>> {
+        match self.repo.workdir() {
+            Some(wd) => Ok(Some(wd.canonicalize().map_err(|e| Error::io(wd, e))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The paths relative to the work tree of every regular file git tracks in the whole
+    /// repository (HEAD or index), also outside the ledger.
+    pub fn tracked_in_repository(&self) -> Result<BTreeSet<String>> {
+        self.tracked_under("")
+    }
+
+    /// The tracked files under `prefix` (`""` or ending in `/`), relative to it.
+    fn tracked_under(&self, prefix: &str) -> Result<BTreeSet<String>> {
         let mut out = BTreeSet::new();
         let mut keep = |full: &str| {
-            if let Some(rel) = full.strip_prefix(self.prefix.as_str()) {
+            if let Some(rel) = full.strip_prefix(prefix) {
                 out.insert(rel.to_owned());
             }
         };

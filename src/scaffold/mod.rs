@@ -89,15 +89,10 @@ fn through_link(dir: &Path, rel: &str) -> bool {
         })
 }
 
-/// Creates `path` with `bytes`, failing if it exists (no race with another writer).
+/// Creates `path` with `bytes`, failing if it exists (no race with another writer) and leaving
+/// no cut-off file when the write fails ([`crate::paths::write_new`]).
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(path, e))
+    crate::paths::write_new(path, bytes)
 }
 
 /// The kinds of document `new` creates.

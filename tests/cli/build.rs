@@ -495,7 +495,8 @@ fn an_output_folder_that_would_replace_the_ledger_is_refused() {
 #[test]
 fn a_rebuild_keeps_unchanged_pages_as_the_same_files() {
     use std::os::unix::fs::MetadataExt;
-    let l = example_repo();
+    // The site is not committed (a folder git tracks is never an `--out`).
+    let l = example_repo().file(".gitignore", "/public/\n/fresh/\n");
     assert_eq!(build(&l, &[]).0, 0);
     let inode = |l: &Ledger, p: &str| std::fs::metadata(l.path(p)).unwrap().ino();
     let (e1, e20) = (
@@ -529,7 +530,8 @@ fn a_rebuild_keeps_unchanged_pages_as_the_same_files() {
 
 #[test]
 fn a_rebuild_after_commits_equals_a_build_from_scratch() {
-    let l = example_repo();
+    // The site is not committed (a folder git tracks is never an `--out`).
+    let l = example_repo().file(".gitignore", "/public/\n/fresh/\n");
     assert_eq!(build(&l, &[]).0, 0);
     // An entry edited, one removed, a release, a requirement and an SQL script changed, a file
     // the user put in the output folder, and a page edited by hand.

@@ -97,7 +97,8 @@ fn a_build_killed_among_its_moves_is_completed_by_the_next_run() {
     let l = example_repo();
     assert_eq!(l.run(&["build"]).0, 0);
     let old = tree(&l.path("public"));
-    let mut l = l;
+    // The site is not committed (a folder git tracks is never an `--out`).
+    let mut l = l.file(".gitignore", "/public/\n");
     for (path, from, to) in [
         (
             "content/entries/0020-repayment-file.md",
@@ -334,4 +335,136 @@ fn a_write_that_fails_is_the_tools_failure_with_its_path() {
         "names the file that could not be written: {err}"
     );
     assert_eq!(tree(&l.path("public")), before, "the site is untouched");
+}
+
+#[test]
+fn no_out_writes_over_a_file_git_tracks_nor_a_folder_holding_one() {
+    let l = example_repo()
+        .file(".mailmap", "琳琳 <lin@example.com>\n")
+        .file(".gitignore", "/public/\n")
+        .file(".github/workflows/x.yml", "on: push\n")
+        .commit("repository files");
+    // Staged and not yet committed counts too.
+    let l = l.file("docs/guide.md", "# guide\n");
+    let repo = l.repo_or_init();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("docs/guide.md")).unwrap();
+    index.write().unwrap();
+    let before = tree(l.dir());
+    for out in [
+        ".mailmap",
+        ".gitignore",
+        ".github/workflows/x.yml",
+        "docs/guide.md",
+    ] {
+        let (code, stdout, err) = l.run(&["release", "notes", "2019-03-14", "--out", out]);
+        assert_eq!(code, 2, "{out}: {stdout}{err}");
+        assert!(
+            err.contains("which git tracks") && err.contains("fix: "),
+            "{out}: {err}"
+        );
+    }
+    for out in [".github", "docs"] {
+        let (code, _, err) = l.run(&["build", "--out", out]);
+        assert!(
+            code == 2 && err.contains("which git tracks"),
+            "{out}: {err}"
+        );
+    }
+    let (code, _, err) = l.run(&["demo", "--out", ".github/workflows"]);
+    assert!(code == 2 && err.contains("which git tracks"), "{err}");
+    assert_eq!(tree(l.dir()).len(), before.len());
+    assert!(tree(l.dir()) == before, "nothing was written");
+    // An untracked (ignored) file or folder is the user's to replace.
+    let (code, out, err) = l.run(&["release", "notes", "2019-03-14", "--out", "public"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_cache_dir_among_the_ledgers_inputs_is_refused() {
+    let l = example_repo();
+    let before = tree(l.dir());
+    for dir in ["content/entries", "sql", "themes", ".git", "."] {
+        let cache = l.path(dir);
+        for cmd in ["build", "history"] {
+            let (code, out, err) = l.run(&[cmd, "--cache-dir", cache.to_str().unwrap()]);
+            assert_eq!(code, 2, "{cmd} {dir}: {out}{err}");
+            assert!(
+                err.contains("refusing to keep the history cache") && err.contains("fix: "),
+                "{cmd} {dir}: {err}"
+            );
+        }
+    }
+    assert!(tree(l.dir()) == before, "nothing was written");
+    let (code, out, err) = l.run(&["build", "--cache-dir", l.path("cache").to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_import_whose_write_fails_leaves_no_cut_off_entry() {
+    let long = "长".repeat(8 * 1024);
+    let csv = format!(
+        "编号,系统,问题分类,问题描述,提出人,提出日期,优先级,问题状态\n\
+         7,小贷,新功能,{long},琳琳,2019-03-01,中,处理中\n"
+    );
+    let l = Ledger::minimal()
+        .commit("minimal ledger")
+        .file("big.csv", csv);
+    let before = tree(&l.path("content/entries"));
+    let (code, out, err) = run_with_small_files(&l, &["import", "big.csv"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert!(
+        tree(&l.path("content/entries")) == before,
+        "no cut-off entry and no temporary file"
+    );
+    // Nothing blocks importing again once the disk has room.
+    let (code, out, err) = l.run(&["import", "big.csv"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = l.run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn release_notes_whose_write_fails_keep_the_old_file() {
+    let l = example_repo().file("notes.md", "the notes of last week\n");
+    let (code, out, err) = run_with_small_files(
+        &l,
+        &[
+            "release",
+            "notes",
+            "2019-03-14",
+            "--format",
+            "html",
+            "--out",
+            "notes.md",
+        ],
+    );
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert_eq!(l.read("notes.md"), "the notes of last week\n");
+    assert_eq!(
+        named(&l, ".notes.md"),
+        Vec::<String>::new(),
+        "no temporary file left"
+    );
+    let (code, out, err) = l.run(&["release", "notes", "2019-03-14", "--out", "notes.md"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(l.read("notes.md").contains("2019-03-14"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_demo_that_fails_removes_the_folder_it_made() {
+    let l = example_repo();
+    let (code, out, err) = run_with_small_files(&l, &["demo", "--out", "demo"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(!l.path("demo").exists(), "{out}{err}");
+    // A folder that was there (empty) stays, emptied again.
+    std::fs::create_dir(l.path("mine")).unwrap();
+    let (code, out, err) = run_with_small_files(&l, &["demo", "--out", "mine"]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(harness_names(&l.path("mine")).is_empty());
 }
