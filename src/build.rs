@@ -215,13 +215,8 @@ pub fn build(
     crate::diag::sort(&mut diags);
     let (mut theme, _) = Theme::load(dir, &loaded.config.theme, theme_at(&loaded.config));
     phase(Phase::Render);
-    let mut base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| loaded.config.base_url.clone());
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
+    let base_url =
+        crate::config::with_slash(opts.base_url.as_deref().unwrap_or(&loaded.config.base_url));
     let today = generated_at
         .as_deref()
         .and_then(|t| site::views::local_date(&loaded.config, t));

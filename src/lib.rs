@@ -21,6 +21,7 @@
 
 pub mod base;
 pub mod build;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -98,10 +98,7 @@ impl<'a> Notes<'a> {
         let passed = entries.iter().filter(|e| all_passed(e)).count();
         let sql = scripts(release, &entries);
         let risks = risks(release, &entries, &sql);
-        let mut base = config.base_url.clone();
-        if !base.ends_with('/') {
-            base.push('/');
-        }
+        let base = crate::config::with_slash(&config.base_url);
         let t = &config.train;
         let time = jiff::civil::time(
             (t.release_time / 60).min(23) as i8,

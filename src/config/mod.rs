@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 mod values;
 
 use values::parse_release;
-pub use values::{BASE_URL_HELP, check_base_url, parse_offset, parse_weekday};
+pub use values::{BASE_URL_HELP, check_base_url, parse_offset, parse_weekday, with_slash};
 
 pub const FILE: &str = "opsledger.toml";
 

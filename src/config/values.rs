@@ -38,6 +38,15 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// `url` as pages join paths to it: ending in `/`.
+pub fn with_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    }
+}
+
 /// `Mon`, `monday`, `周一` … → weekday.
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
     let s = s.trim().to_lowercase();

@@ -5,6 +5,7 @@
 //! per-week rows (ISO week `YYYY-Www` of the landing time in the configured time zone),
 //! per-system rows and the time spent per stage. The definitions are in the README ("Metrics").
 
+use crate::calendar::{local_date, week_label, week_of};
 use crate::config::{Config, Train};
 use crate::history::facts::{parse_time, transitions};
 use crate::history::{History, Timeline};
@@ -149,25 +150,6 @@ fn stage_days(m: &[Move]) -> impl Iterator<Item = (&str, f64)> {
             (w[1].2 - w[0].2).max(0) as f64 / DAY as f64,
         )
     })
-}
-
-/// The local date of an instant.
-pub fn local_date(secs: i64, tz: Offset) -> Date {
-    jiff::Timestamp::from_second(secs)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(TimeZone::fixed(tz))
-        .date()
-}
-
-/// The ISO week label (`2019-W10`) of a date.
-pub fn week_of_date(d: Date) -> String {
-    let w = d.iso_week_date();
-    format!("{}-W{:02}", w.year(), w.week())
-}
-
-/// The ISO week label of an instant in the time zone.
-pub fn week_of(secs: i64, tz: Offset) -> String {
-    week_of_date(local_date(secs, tz))
 }
 
 /// Landing times of every move to `released`, of a document's [`moves`].
@@ -328,7 +310,7 @@ pub fn seats(m: &[Move], train: &Train) -> Vec<Seat> {
         if status.is_some_and(is_on_train) {
             let on = released.iter().any(|&r| r > c && r <= next);
             out.push(Seat {
-                week: week_of_date(d),
+                week: week_label(d),
                 release_date: d,
                 released: on,
                 carried: !on && released.iter().any(|&r| r > next),

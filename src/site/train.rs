@@ -156,7 +156,7 @@ pub fn weeks(input: &SiteInput, seats: &Seats) -> Vec<(String, Date)> {
     let mut out: BTreeMap<String, Date> = BTreeMap::new();
     for r in &input.ledger.releases {
         out.insert(
-            metrics::week_of_date(r.date),
+            crate::calendar::week_label(r.date),
             metrics::release_day_of(r.date, train),
         );
     }
@@ -207,7 +207,7 @@ impl<'a> Index<'a> {
         let mut releases: HashMap<String, Vec<&Release>> = HashMap::new();
         for r in &input.ledger.releases {
             releases
-                .entry(metrics::week_of_date(r.date))
+                .entry(crate::calendar::week_label(r.date))
                 .or_default()
                 .push(r);
         }

@@ -60,7 +60,7 @@ struct FeedItem {
 /// entry (the most recent [`FEED_STATUS_CHANGES`], uncommitted edits left out), newest first.
 pub fn feed_atom(input: &ExportInput) -> OutputFile {
     let lang = input.config.language;
-    let base = with_slash(input.base_url);
+    let base = crate::config::with_slash(input.base_url);
     let mut items = Vec::new();
 
     for r in &input.ledger.releases {
@@ -233,14 +233,6 @@ fn json_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
-    }
-}
-
-fn with_slash(base: &str) -> String {
-    if base.ends_with('/') {
-        base.to_owned()
-    } else {
-        format!("{base}/")
     }
 }
 

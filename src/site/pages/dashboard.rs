@@ -81,14 +81,16 @@ pub(super) fn dashboard<'a>(site: &Site) -> Page<'a> {
         r.status == crate::model::ReleaseStatus::Released
             || r.status == crate::model::ReleaseStatus::RolledBack
     }) {
-        *weeks.entry(views::week_label(r.date)).or_default() += 1.0;
+        *weeks
+            .entry(crate::calendar::week_label(r.date))
+            .or_default() += 1.0;
     }
     let weeks = last_weeks(weeks.into_iter().collect());
     let mut lead: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for e in l.entries.iter().filter(|e| e.status == Status::Released) {
         if let Some(r) = e.release.as_deref().and_then(|r| l.release(r)) {
             let days = (r.date - e.proposed_on).get_days() as f64;
-            let slot = lead.entry(views::week_label(r.date)).or_default();
+            let slot = lead.entry(crate::calendar::week_label(r.date)).or_default();
             *slot = (slot.0 + days, slot.1 + 1.0);
         }
     }
@@ -122,7 +124,7 @@ pub(super) fn dashboard<'a>(site: &Site) -> Page<'a> {
 /// next one, else the latest.
 pub(super) fn this_train(input: &SiteInput) -> Option<String> {
     let weeks = train::weeks(input, input.seats());
-    let now = input.today.map(crate::metrics::week_of_date);
+    let now = input.today.map(crate::calendar::week_label);
     match now {
         Some(now) => weeks
             .iter()
