@@ -6,7 +6,6 @@ mod plan;
 mod refs;
 mod workflow;
 
-pub use plan::step_order;
 pub use refs::SQL;
 
 use crate::config::Config;

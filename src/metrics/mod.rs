@@ -276,9 +276,7 @@ pub fn submit_day(release: Date, train: &Train) -> Date {
 }
 
 fn is_on_train(status: &str) -> bool {
-    Status::parse(status)
-        .and_then(|s| s.rank())
-        .is_some_and(|r| (2..=6).contains(&r))
+    Status::parse(status).is_some_and(Status::is_on_train)
 }
 
 /// The trains an entry was on: every weekly cut-off (up to the first one after its last status

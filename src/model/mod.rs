@@ -3,6 +3,7 @@
 
 mod keyword;
 mod status;
+mod steps;
 
 pub use keyword::{
     Category, Env, Keyword, Priority, ReleaseStatus, RequirementStatus, Status, Strategy,

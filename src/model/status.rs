@@ -20,6 +20,15 @@ impl Status {
         })
     }
 
+    /// True from `submitted` to `approved`: the entry is on a release train (submitted to
+    /// test, in a test stage, or approved for release).
+    pub fn is_on_train(self) -> bool {
+        self.rank().is_some_and(|r| {
+            (Status::Submitted.rank().unwrap_or(0)..=Status::Approved.rank().unwrap_or(0))
+                .contains(&r)
+        })
+    }
+
     /// True while the entry still needs work or testing (not released, rolled back or closed).
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Released | Status::RolledBack | Status::Closed)
@@ -86,6 +95,17 @@ pub fn is_allowed_resume(held_from: Option<Status>, to: Status) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_train_runs_from_submitted_to_approved() {
+        use crate::model::Keyword;
+        let on: Vec<Status> = Status::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_on_train())
+            .collect();
+        assert_eq!(on, [Submitted, Sit, Uat, Preprod, Approved]);
+    }
     use super::*;
     use Status::*;
 

@@ -279,7 +279,7 @@ pub struct StepOrderView {
 
 /// A release's steps in dependency order.
 pub fn ordered_steps(r: &Release) -> Vec<StepOrderView> {
-    crate::check::step_order(r)
+    r.step_order()
         .into_iter()
         .enumerate()
         .map(|(n, i)| {
