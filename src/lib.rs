@@ -24,6 +24,7 @@ pub mod build;
 pub mod calendar;
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod demo;
 pub mod diag;

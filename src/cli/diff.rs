@@ -1,7 +1,6 @@
 //! `opsledger diff --base REF`: what a pull request does to the ledger, as Markdown for a
 //! comment or as JSON, with what `check --base` finds. Exit 0 whatever it finds: it reports.
 
-use super::check::against_base;
 use super::{Outcome, out};
 use crate::base::{self, Compared};
 use crate::load;
@@ -26,7 +25,13 @@ pub enum DiffFormat {
 pub fn run(dir: &Path, args: &Args) -> crate::Result<Outcome> {
     let loaded = load::load(dir)?;
     let mut diags = crate::build::diagnostics(dir, &loaded)?;
-    let a = against_base(dir, &args.base, &loaded.ledger)?;
+    let a = crate::compare::compare(
+        dir,
+        &args.base,
+        &loaded.ledger,
+        &super::history::base_options(dir),
+    )?;
+    super::warn(&a.cache_warnings);
     diags.extend(a.diagnostics.iter().cloned());
     crate::diag::sort(&mut diags);
     let sql = a.repo.changed_since(&a.merge_base, "sql")?;

@@ -49,6 +49,17 @@ impl MineArgs {
     }
 }
 
+/// How `check --base` and `diff --base` mine: only the commits of the range matter (and, for
+/// an entry on hold at the merge base, the commit that put it on hold), so a shallow clone's
+/// partial history will do.
+pub fn base_options(dir: &Path) -> MineOptions {
+    MineArgs {
+        allow_shallow: true,
+        ..Default::default()
+    }
+    .options(dir, WalkerArg::Auto)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum HistoryFormat {
     Text,
