@@ -102,11 +102,12 @@ impl Built {
 /// not judged against a configuration that did not load, where every entry would echo it
 /// (a broken `[[systems]]` makes each entry's system "not declared").
 pub fn diagnostics(dir: &Path, loaded: &Loaded) -> Result<Vec<Diagnostic>> {
-    Ok(diagnostics_in(dir, loaded, &WorkTree::open(dir)?))
+    Ok(diagnostics_in(dir, loaded, &WorkTree::open(dir)?).0)
 }
 
-/// [`diagnostics`] with the work tree's files already known.
-fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> Vec<Diagnostic> {
+/// [`diagnostics`] with the work tree's files already known, and the theme they were checked
+/// with (loaded once: a build renders with it).
+fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> (Vec<Diagnostic>, Theme) {
     let (theme, theme_diags) = Theme::load(dir, &loaded.config.theme, theme_at(&loaded.config));
     let mut diags: Vec<Diagnostic> = loaded
         .diagnostics
@@ -117,14 +118,14 @@ fn diagnostics_in(dir: &Path, loaded: &Loaded, files: &WorkTree) -> Vec<Diagnost
         .collect();
     if config_failed(&diags) {
         crate::diag::sort(&mut diags);
-        return diags;
+        return (diags, theme);
     }
     let mut diags = loaded.diagnostics.clone();
     diags.extend(crate::check::check(&loaded.config, &loaded.ledger, files));
     diags.extend(theme_diags);
     diags.extend(theme.check());
     crate::diag::sort(&mut diags);
-    diags
+    (diags, theme)
 }
 
 /// Whether `diags` hold an error in opsledger.toml: then they are all [`diagnostics`] reports.
@@ -191,8 +192,8 @@ pub fn build(
         || {
             let loaded = load::load(dir)?;
             let files = WorkTree::open(dir)?;
-            let diags = diagnostics_in(dir, &loaded, &files);
-            Ok::<_, crate::Error>((loaded, diags, files))
+            let (diags, theme) = diagnostics_in(dir, &loaded, &files);
+            Ok::<_, crate::Error>((loaded, diags, files, theme))
         },
         || {
             rayon::join(
@@ -201,7 +202,7 @@ pub fn build(
             )
         },
     );
-    let (loaded, mut diags, files) = checked?;
+    let (loaded, mut diags, files, mut theme) = checked?;
     if Summary::of(&diags).errors > 0 {
         return Ok(Built::Failed {
             diagnostics: diags,
@@ -213,7 +214,6 @@ pub fn build(
     // Warnings about the history (odd commits) are the build's warnings too.
     diags.extend(history.warnings.iter().cloned());
     crate::diag::sort(&mut diags);
-    let (mut theme, _) = Theme::load(dir, &loaded.config.theme, theme_at(&loaded.config));
     phase(Phase::Render);
     let base_url =
         crate::config::with_slash(opts.base_url.as_deref().unwrap_or(&loaded.config.base_url));
